@@ -1,0 +1,47 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "swift-lenet",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(name: "LeNet", targets: ["LeNet"]),
+        .library(name: "LeNetData", targets: ["LeNetData"]),
+        .executable(name: "lenet", targets: ["LeNetCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
+    ],
+    targets: [
+        // The system zlib, for gzipped IDX files.
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]
+        ),
+        // Numeric kernels on raw buffers: no model knowledge.
+        .target(
+            name: "LeNetKernels",
+            dependencies: [.product(name: "RealModule", package: "swift-numerics")]
+        ),
+        // Layers, models, losses, optimizers, training loop, model files.
+        .target(
+            name: "LeNet",
+            dependencies: ["LeNetKernels", .product(name: "RealModule", package: "swift-numerics")]
+        ),
+        // IDX / MNIST readers.
+        .target(name: "LeNetData", dependencies: ["LeNet", "CZlib"]),
+        // The `lenet` command: a thin shell over the libraries.
+        .executableTarget(
+            name: "LeNetCLI",
+            dependencies: [
+                "LeNet", "LeNetData",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "LeNetKernelsTests", dependencies: ["LeNetKernels"]),
+        .testTarget(name: "LeNetTests", dependencies: ["LeNet"]),
+        .testTarget(name: "LeNetDataTests", dependencies: ["LeNetData"]),
+    ]
+)

@@ -1,0 +1,114 @@
+/// The models this package builds, by name. A model file stores its architecture, so loading
+/// needs nothing else.
+public enum Architecture: Sendable, Hashable, Codable {
+    /// LeCun, Bottou, Bengio, Haffner 1998: see ``LeNet5``.
+    case lenet5
+    /// LeCun et al. 1989/1990 as the seed describes it: see ``LeNet1``.
+    case lenet1(pooling: Pooling.Kind)
+    /// What most reproductions call LeNet-5: see ``LeNet5Modern``.
+    case lenet5Modern
+    /// The 1998 paper's fully connected baselines: see ``MultilayerPerceptron``.
+    case mlp(hidden: [Int])
+
+    /// Every name `named(_:)` takes.
+    public static let names = ["lenet5", "lenet1", "lenet5-modern", "mlp-300", "mlp-1000", "mlp-300-100"]
+
+    public struct UnknownModel: Error, CustomStringConvertible {
+        public let name: String
+        public var description: String { "unknown model '\(name)'; the models are \(Architecture.names.joined(separator: ", "))" }
+    }
+
+    /// `lenet5`, `lenet1`, `lenet5-modern`, `mlp-300`, `mlp-1000`, `mlp-300-100`.
+    public static func named(_ name: String, pooling: Pooling.Kind = .average) throws -> Architecture {
+        switch name {
+        case "lenet5": return .lenet5
+        case "lenet1": return .lenet1(pooling: pooling)
+        case "lenet5-modern": return .lenet5Modern
+        case "mlp-300": return .mlp(hidden: [300])
+        case "mlp-1000": return .mlp(hidden: [1000])
+        case "mlp-300-100": return .mlp(hidden: [300, 100])
+        default: throw UnknownModel(name: name)
+        }
+    }
+
+    public var name: String {
+        switch self {
+        case .lenet5: "lenet5"
+        case .lenet1: "lenet1"
+        case .lenet5Modern: "lenet5-modern"
+        case .mlp(let hidden): "mlp-" + hidden.map(String.init).joined(separator: "-")
+        }
+    }
+
+    public var layers: [Layer] {
+        switch self {
+        case .lenet5: LeNet5.layers
+        case .lenet1(let pooling): LeNet1.layers(pooling: pooling)
+        case .lenet5Modern: LeNet5Modern.layers
+        case .mlp(let hidden): MultilayerPerceptron.layers(hidden: hidden)
+        }
+    }
+
+    public var loss: Loss {
+        switch self {
+        case .lenet5: .map(MAPLoss())
+        case .lenet1, .lenet5Modern, .mlp: .softmaxCrossEntropy
+        }
+    }
+
+    public var initialization: Initialization {
+        switch self {
+        case .lenet5, .lenet1, .mlp: .lecun98
+        case .lenet5Modern: .pytorch
+        }
+    }
+
+    public var inputEncoding: InputEncoding {
+        switch self {
+        case .lenet5, .lenet5Modern: InputEncoding(padding: 2)
+        case .lenet1, .mlp: InputEncoding(padding: 0)
+        }
+    }
+
+    /// What the paper (or the seed) reports for this model on MNIST, for the README and logs.
+    public var publishedTestError: Double? {
+        switch self {
+        case .lenet5: 0.95
+        case .lenet1: 1.7
+        case .lenet5Modern: nil
+        case .mlp(let hidden):
+            switch hidden {
+            case [300]: 4.7
+            case [1000]: 4.5
+            case [300, 100]: 3.05
+            default: nil
+            }
+        }
+    }
+}
+
+/// How a 28x28 gray image (0 background ... 255 ink) becomes a network's input: scaled so the
+/// background is -0.1 and full ink 1.175, which makes the mean roughly 0 and the variance
+/// roughly 1 (LeCun et al. 1998, Section II-A), and padded with background on every side.
+public struct InputEncoding: Sendable, Hashable, Codable {
+    public var padding: Int
+    public var background = -0.1
+    public var ink = 1.175
+
+    public init(padding: Int) { self.padding = padding }
+
+    public func shape(width: Int, height: Int) -> FeatureShape {
+        FeatureShape(channels: 1, height: height + 2 * padding, width: width + 2 * padding)
+    }
+
+    /// Writes one encoded image (`shape(...)`.count values) to `output`.
+    public func encode<S: NetworkScalar>(_ pixels: UnsafeBufferPointer<UInt8>, width: Int, height: Int, into output: UnsafeMutablePointer<S>) {
+        let w = width + 2 * padding, scale = (ink - background) / 255
+        output.update(repeating: S(background), count: w * (height + 2 * padding))
+        for y in 0..<height {
+            for x in 0..<width {
+                output[(y + padding) * w + x + padding] = S(background + scale * Double(pixels[y * width + x]))
+            }
+        }
+    }
+}

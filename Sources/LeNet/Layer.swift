@@ -1,0 +1,153 @@
+/// A named block of a layer's parameters, laid out as PyTorch lays out the same tensor, so a
+/// model file's tensors load straight into the PyTorch module of `scripts/`.
+public struct ParameterTensor: Sendable, Hashable {
+    /// PyTorch-style name: `c1.weight`, `f6.bias`, `output.prototypes`.
+    public var name: String
+    public var shape: [Int]
+    /// How many of its entries training changes: fewer than `shape`'s product where a connection
+    /// table leaves kernels out (they are stored as zeros), zero for fixed buffers.
+    public var trainableCount: Int
+    /// Whether these are weights or biases, for the summary's separate columns.
+    public var isBias: Bool
+
+    public var count: Int { shape.reduce(1, *) }
+}
+
+/// How trainable parameters start.
+public enum Initialization: String, Sendable, Codable, CaseIterable {
+    /// LeCun et al. 1998, Appendix A: uniform in ±2.4 / fan-in.
+    case lecun98
+    /// PyTorch's default for `nn.Conv2d` and `nn.Linear`: uniform in ±1 / sqrt(fan-in).
+    case pytorch
+
+    func limit(fanIn: Int) -> Double {
+        switch self {
+        case .lecun98: 2.4 / Double(fanIn)
+        case .pytorch: 1 / Double(fanIn).squareRoot()
+        }
+    }
+}
+
+/// What every layer tells about itself without computing anything.
+public protocol LayerDescription: Sendable {
+    /// The paper's name for the layer where it has one (C1, S2, ...).
+    var name: String { get }
+    var inputShape: FeatureShape { get }
+    var outputShape: FeatureShape { get }
+    var parameterTensors: [ParameterTensor] { get }
+    /// Multiply-adds (or comparisons) that one forward pass of one sample performs, counted as
+    /// the paper counts connections: one per input of each unit, plus one per bias.
+    var connections: Int { get }
+    /// Fills this layer's parameters (laid out as `parameterTensors`) with their starting values.
+    func initialize(_ parameters: UnsafeMutableBufferPointer<Double>, scheme: Initialization, using rng: inout SplitMix64)
+}
+
+extension LayerDescription {
+    public var parameterCount: Int { parameterTensors.reduce(0) { $0 + $1.count } }
+    public var trainableParameterCount: Int { parameterTensors.reduce(0) { $0 + $1.trainableCount } }
+}
+
+/// One layer of a network. An enum rather than an existential so that `Network<Float>` calls
+/// each layer's kernels specialised for `Float` (a protocol witness would run them generically,
+/// many times slower).
+///
+/// Every layer computes, for a batch of samples laid out one after another:
+/// - `forward`: `output = layer(parameters, input)`;
+/// - `backward`: given dE/d(output), overwrite dE/d(input) (when asked for) and *add* dE/d(parameters);
+/// - `backwardCurvature`: the same for the Gauss-Newton diagonal second derivatives d²E/d(·)²
+///   that the stochastic diagonal Levenberg-Marquardt method needs (LeCun et al. 1998, Appendix C).
+public enum Layer: Sendable {
+    case convolution(Convolution)
+    case subsampling(Subsampling)
+    case pooling(Pooling)
+    case fullyConnected(FullyConnected)
+    case activation(ActivationLayer)
+    case rbf(RBFOutput)
+
+    public var description: any LayerDescription {
+        switch self {
+        case .convolution(let l): l
+        case .subsampling(let l): l
+        case .pooling(let l): l
+        case .fullyConnected(let l): l
+        case .activation(let l): l
+        case .rbf(let l): l
+        }
+    }
+
+    @inline(__always)
+    func forward<S: NetworkScalar>(
+        parameters: UnsafePointer<S>, input: UnsafePointer<S>, output: UnsafeMutablePointer<S>, batch: Int
+    ) {
+        switch self {
+        case .convolution(let l): l.forward(parameters: parameters, input: input, output: output, batch: batch)
+        case .subsampling(let l): l.forward(parameters: parameters, input: input, output: output, batch: batch)
+        case .pooling(let l): l.forward(input: input, output: output, batch: batch)
+        case .fullyConnected(let l): l.forward(parameters: parameters, input: input, output: output, batch: batch)
+        case .activation(let l): l.forward(input: input, output: output, batch: batch)
+        case .rbf(let l): l.forward(parameters: parameters, input: input, output: output, batch: batch)
+        }
+    }
+
+    @inline(__always)
+    func backward<S: NetworkScalar>(
+        parameters: UnsafePointer<S>, input: UnsafePointer<S>, output: UnsafePointer<S>,
+        outputGradient: UnsafePointer<S>, inputGradient: UnsafeMutablePointer<S>?,
+        parameterGradient: UnsafeMutablePointer<S>, batch: Int
+    ) {
+        switch self {
+        case .convolution(let l):
+            l.backward(parameters: parameters, input: input, outputGradient: outputGradient,
+                       inputGradient: inputGradient, parameterGradient: parameterGradient, batch: batch)
+        case .subsampling(let l):
+            l.backward(parameters: parameters, input: input, outputGradient: outputGradient,
+                       inputGradient: inputGradient, parameterGradient: parameterGradient, batch: batch)
+        case .pooling(let l):
+            l.backward(input: input, output: output, outputGradient: outputGradient, inputGradient: inputGradient,
+                       batch: batch, squared: false)
+        case .fullyConnected(let l):
+            l.backward(parameters: parameters, input: input, outputGradient: outputGradient,
+                       inputGradient: inputGradient, parameterGradient: parameterGradient, batch: batch)
+        case .activation(let l):
+            l.backward(input: input, output: output, outputGradient: outputGradient, inputGradient: inputGradient,
+                       batch: batch, squared: false)
+        case .rbf(let l):
+            l.backward(parameters: parameters, input: input, outputGradient: outputGradient,
+                       inputGradient: inputGradient, batch: batch, squared: false)
+        }
+    }
+
+    /// Gauss-Newton: through a map linear in its inputs and weights, d²E/dx² = Σ w² d²E/dy² and
+    /// d²E/dw² = Σ x² d²E/dy², so those layers run their own backward on squared copies; through
+    /// a nonlinearity y = f(x), d²E/dx² = f'(x)² d²E/dy² (the f'' term is dropped, as in the paper).
+    func backwardCurvature<S: NetworkScalar>(
+        parameters: UnsafePointer<S>, input: UnsafePointer<S>, output: UnsafePointer<S>,
+        outputCurvature: UnsafePointer<S>, inputCurvature: UnsafeMutablePointer<S>?,
+        parameterCurvature: UnsafeMutablePointer<S>, batch: Int
+    ) {
+        let d = description
+        switch self {
+        case .convolution, .subsampling, .fullyConnected:
+            let p2 = squares(parameters, count: d.parameterCount)
+            let x2 = squares(input, count: d.inputShape.count * batch)
+            defer { p2.deallocate(); x2.deallocate() }
+            backward(parameters: p2, input: x2, output: output, outputGradient: outputCurvature,
+                     inputGradient: inputCurvature, parameterGradient: parameterCurvature, batch: batch)
+        case .pooling(let l):
+            l.backward(input: input, output: output, outputGradient: outputCurvature, inputGradient: inputCurvature,
+                       batch: batch, squared: true)
+        case .activation(let l):
+            l.backward(input: input, output: output, outputGradient: outputCurvature, inputGradient: inputCurvature,
+                       batch: batch, squared: true)
+        case .rbf(let l):
+            l.backward(parameters: parameters, input: input, outputGradient: outputCurvature,
+                       inputGradient: inputCurvature, batch: batch, squared: true)
+        }
+    }
+}
+
+private func squares<S: NetworkScalar>(_ x: UnsafePointer<S>, count: Int) -> UnsafeMutablePointer<S> {
+    let y = UnsafeMutablePointer<S>.allocate(capacity: max(count, 1))
+    for i in 0..<count { y[i] = x[i] * x[i] }
+    return y
+}

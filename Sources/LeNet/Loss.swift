@@ -1,0 +1,40 @@
+/// The training criterion at the end of a network.
+public enum Loss: Sendable, Hashable, Codable {
+    /// LeCun et al. 1998, eq. (9), over RBF outputs (penalties): lower is better.
+    case map(MAPLoss)
+    /// Softmax cross-entropy over scores (logits): higher is better.
+    case softmaxCrossEntropy
+
+    /// The loss of one sample; writes dE/d(output) into `gradient` when given.
+    func evaluate<S: NetworkScalar>(output: UnsafePointer<S>, classes: Int, label: Int, gradient: UnsafeMutablePointer<S>?) -> S {
+        switch self {
+        case .map(let l): l.evaluate(penalties: output, classes: classes, label: label, gradient: gradient)
+        case .softmaxCrossEntropy: SoftmaxCrossEntropy.evaluate(logits: output, classes: classes, label: label, gradient: gradient)
+        }
+    }
+
+    /// The diagonal second derivatives d²E/d(output)² of one sample (see each loss for its approximation).
+    func curvature<S: NetworkScalar>(output: UnsafePointer<S>, classes: Int, label: Int, into curvature: UnsafeMutablePointer<S>) {
+        let q = UnsafeMutablePointer<S>.allocate(capacity: classes)
+        defer { q.deallocate() }
+        probabilities(output: output, classes: classes, into: q)
+        for i in 0..<classes { curvature[i] = q[i] * (1 - q[i]) }
+    }
+
+    /// The class the network picks: the smallest penalty, or the largest score.
+    public func predict<S: NetworkScalar>(_ output: UnsafePointer<S>, classes: Int) -> Int {
+        let sign: S = if case .map = self { -1 } else { 1 }
+        var best = 0
+        for i in 1..<classes where sign * output[i] > sign * output[best] { best = i }
+        return best
+    }
+
+    /// Class probabilities: softmax of the scores, or, for MAP, of the negated penalties
+    /// (the posterior the criterion implies, without the rubbish class j).
+    public func probabilities<S: NetworkScalar>(output: UnsafePointer<S>, classes: Int, into p: UnsafeMutablePointer<S>) {
+        switch self {
+        case .map(let l): l.posteriors(penalties: output, classes: classes, into: p)
+        case .softmaxCrossEntropy: SoftmaxCrossEntropy.softmax(output, classes: classes, into: p)
+        }
+    }
+}

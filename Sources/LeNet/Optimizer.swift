@@ -1,0 +1,124 @@
+import RealModule
+
+/// Which optimizer trains a network, and its settings. Codable: a model file keeps them so
+/// `lenet train --resume` continues with the same ones.
+public struct OptimizerSettings: Sendable, Hashable, Codable {
+    public enum Kind: String, Sendable, Codable, CaseIterable {
+        /// Stochastic diagonal Levenberg-Marquardt, the paper's (``StochasticDiagonalLevenbergMarquardt``).
+        case sdlm
+        /// Stochastic gradient descent with (heavy-ball) momentum.
+        case sgd
+        /// Adam (Kingma and Ba 2015).
+        case adam
+    }
+
+    public var kind: Kind
+    /// SDLM: a constant global step ε in place of the paper's schedule; SGD and Adam: the step.
+    /// `nil` means the default: the paper's schedule for SDLM, 0.01 for SGD, 0.001 for Adam.
+    public var learningRate: Double?
+    public var momentum = 0.9
+    /// SDLM's μ, which keeps steps bounded where the curvature is small.
+    public var mu = 0.02
+    /// SDLM: how many samples estimate the curvature before each pass.
+    public var curvatureSamples = 500
+    public var beta1 = 0.9
+    public var beta2 = 0.999
+    public var epsilon = 1e-8
+
+    public init(kind: Kind, learningRate: Double? = nil) {
+        self.kind = kind
+        self.learningRate = learningRate
+    }
+
+    /// The global step for pass `epoch` (0-based).
+    public func learningRate(epoch: Int) -> Double {
+        if let learningRate { return learningRate }
+        switch kind {
+        case .sdlm: return StochasticDiagonalLevenbergMarquardt.paperSchedule(epoch: epoch)
+        case .sgd: return 0.01
+        case .adam: return 0.001
+        }
+    }
+}
+
+/// The state an optimizer carries from step to step, over one network's flat parameter buffer.
+public final class Optimizer<S: NetworkScalar> {
+    public let settings: OptimizerSettings
+    /// SGD: the velocity; Adam: the first moment; SDLM: this pass's per-parameter steps ε/(μ + h).
+    public private(set) var first: [S]
+    /// Adam: the second moment.
+    public private(set) var second: [S]
+    /// Adam: steps taken (for bias correction).
+    public private(set) var steps: Int
+    private var rate: S = 0
+
+    public init(settings: OptimizerSettings, parameterCount: Int) {
+        self.settings = settings
+        first = [S](repeating: 0, count: parameterCount)
+        second = settings.kind == .adam ? [S](repeating: 0, count: parameterCount) : []
+        steps = 0
+    }
+
+    /// Restores the state saved by a model file (see ``state``).
+    public init(settings: OptimizerSettings, parameterCount: Int, state: [String: [S]], steps: Int) {
+        self.settings = settings
+        self.steps = steps
+        first = state["first"] ?? [S](repeating: 0, count: parameterCount)
+        second = state["second"] ?? (settings.kind == .adam ? [S](repeating: 0, count: parameterCount) : [])
+        precondition(first.count == parameterCount && (settings.kind != .adam || second.count == parameterCount),
+                     "optimizer state of the wrong size")
+    }
+
+    /// What a model file must keep to resume exactly. SDLM's steps are re-estimated at the start
+    /// of every pass, and checkpoints are written between passes, so SDLM keeps nothing.
+    public var state: [String: [S]] {
+        switch settings.kind {
+        case .sdlm: [:]
+        case .sgd: ["first": first]
+        case .adam: ["first": first, "second": second]
+        }
+    }
+
+    /// Called before pass `epoch`. SDLM re-estimates the curvature on the first
+    /// `curvatureSamples` samples of the pass's order (`inputs`, `labels`).
+    public func beginEpoch(_ epoch: Int, network: Network<S>, inputs: UnsafePointer<S>, labels: UnsafePointer<UInt8>, samples: Int) {
+        rate = S(settings.learningRate(epoch: epoch))
+        guard settings.kind == .sdlm else { return }
+        StochasticDiagonalLevenbergMarquardt.estimateSteps(
+            network: network, inputs: inputs, labels: labels, samples: min(samples, settings.curvatureSamples),
+            epsilon: rate, mu: S(settings.mu), into: &first)
+    }
+
+    /// One update from `gradient`, the sum over `batch` samples of dE/dw (averaged here).
+    public func step(_ parameters: UnsafeMutableBufferPointer<S>, gradient: UnsafePointer<S>, batch: Int) {
+        let scale = 1 / S(batch), w = parameters.baseAddress!, n = parameters.count
+        switch settings.kind {
+        case .sdlm:
+            first.withUnsafeBufferPointer { eta in
+                for i in 0..<n { w[i] -= eta[i] * scale * gradient[i] }               // w -= ε/(μ+h) · g
+            }
+        case .sgd:
+            let m = S(settings.momentum), lr = rate
+            first.withUnsafeMutableBufferPointer { v in
+                for i in 0..<n {
+                    v[i] = m * v[i] + scale * gradient[i]                               // v = m v + g
+                    w[i] -= lr * v[i]                                                   // w -= lr v
+                }
+            }
+        case .adam:
+            steps += 1
+            let b1 = S(settings.beta1), b2 = S(settings.beta2), eps = S(settings.epsilon)
+            let c1 = 1 - S.pow(b1, steps), c2 = 1 - S.pow(b2, steps), lr = rate
+            first.withUnsafeMutableBufferPointer { m in
+                second.withUnsafeMutableBufferPointer { v in
+                    for i in 0..<n {
+                        let g = scale * gradient[i]
+                        m[i] = b1 * m[i] + (1 - b1) * g                                 // m = β1 m + (1-β1) g
+                        v[i] = b2 * v[i] + (1 - b2) * g * g                             // v = β2 v + (1-β2) g²
+                        w[i] -= lr * (m[i] / c1) / ((v[i] / c2).squareRoot() + eps)     // w -= lr m̂ / (√v̂ + ε)
+                    }
+                }
+            }
+        }
+    }
+}

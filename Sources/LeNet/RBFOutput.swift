@@ -1,0 +1,99 @@
+/// LeNet-5's output layer (LeCun et al. 1998, Section II-B, Fig. 3): ten Euclidean radial basis
+/// function units, one per class, each measuring the squared distance between F6's 84 outputs
+/// and a fixed prototype, a 7x12 stylized bitmap of its digit (+1 ink, -1 background):
+///
+///     y[i] = Σ_j (x[j] - w[i,j])²
+///
+/// The prototypes are not trained; the model file keeps them (`output.prototypes [10, 84]`)
+/// so another framework can load them as a buffer.
+public struct RBFOutput: LayerDescription {
+    public let name: String
+    public let inputShape: FeatureShape
+
+    public init(name: String = "output", input: FeatureShape) {
+        precondition(input.count == Self.bitmapWidth * Self.bitmapHeight, "the RBF prototypes are 7x12 = 84 values")
+        self.name = name
+        inputShape = input
+    }
+
+    public var outputShape: FeatureShape { FeatureShape(channels: Self.bitmaps.count) }
+    var inputs: Int { inputShape.count }
+    var outputs: Int { Self.bitmaps.count }
+
+    public var parameterTensors: [ParameterTensor] {
+        [ParameterTensor(name: "\(name).prototypes", shape: [outputs, inputs], trainableCount: 0, isBias: false)]
+    }
+
+    /// One per prototype entry: the paper's 840.
+    public var connections: Int { outputs * inputs }
+
+    public func initialize(_ p: UnsafeMutableBufferPointer<Double>, scheme: Initialization, using rng: inout SplitMix64) {
+        for (i, value) in Self.prototypes.enumerated() { p[i] = value }
+    }
+
+    func forward<S: NetworkScalar>(parameters: UnsafePointer<S>, input: UnsafePointer<S>, output: UnsafeMutablePointer<S>, batch: Int) {
+        for b in 0..<batch {
+            let x = input + b * inputs
+            for i in 0..<outputs {
+                let w = parameters + i * inputs
+                var sum = S.zero
+                for j in 0..<inputs {
+                    let d = x[j] - w[j]
+                    sum += d * d
+                }
+                output[b * outputs + i] = sum
+            }
+        }
+    }
+
+    /// dx[j] = Σ_i 2 (x[j] - w[i,j]) · g[i]; the curvature pass squares the factor 2 (x[j] - w[i,j]).
+    func backward<S: NetworkScalar>(
+        parameters: UnsafePointer<S>, input: UnsafePointer<S>, outputGradient: UnsafePointer<S>,
+        inputGradient: UnsafeMutablePointer<S>?, batch: Int, squared: Bool
+    ) {
+        guard let dx = inputGradient else { return }
+        for b in 0..<batch {
+            let x = input + b * inputs, d = dx + b * inputs, g = outputGradient + b * outputs
+            d.update(repeating: 0, count: inputs)
+            for i in 0..<outputs {
+                let w = parameters + i * inputs
+                for j in 0..<inputs {
+                    let f = 2 * (x[j] - w[j])
+                    d[j] += (squared ? f * f : f) * g[i]
+                }
+            }
+        }
+    }
+
+    public static let bitmapWidth = 7
+    public static let bitmapHeight = 12
+
+    /// The ten prototypes, row-major, +1 for `X`, -1 for `.`.
+    public static let prototypes: [Double] = bitmaps.flatMap { rows in
+        rows.flatMap { row in row.map { $0 == "X" ? 1.0 : -1.0 } }
+    }
+
+    /// The stylized digits of Fig. 3, drawn on 7x12 grids.
+    public static let bitmaps: [[String]] = [
+        [".......", "..XXX..", ".X...X.", "X.....X", "X.....X", "X.....X",
+         "X.....X", "X.....X", "X.....X", ".X...X.", "..XXX..", "......."],  // 0
+        [".......", "...X...", "..XX...", ".X.X...", "...X...", "...X...",
+         "...X...", "...X...", "...X...", "...X...", ".XXXXX.", "......."],  // 1
+        [".......", ".XXXXX.", "X.....X", "......X", "......X", ".....X.",
+         "...XX..", "..X....", ".X.....", "X......", "XXXXXXX", "......."],  // 2
+        ["XXXXXXX", ".....X.", "....X..", "...X...", "..XXX..", ".....X.",
+         "......X", "......X", "......X", "X.....X", ".XXXXX.", "......."],  // 3
+        [".......", "....X..", "...XX..", "..X.X..", ".X..X..", "X...X..",
+         "X...X..", "XXXXXXX", "....X..", "....X..", "....X..", "......."],  // 4
+        [".......", "XXXXXXX", "X......", "X......", "XXXXXX.", "......X",
+         "......X", "......X", "......X", "X.....X", ".XXXXX.", "......."],  // 5
+        [".......", "...XXX.", "..X....", ".X.....", "X......", "XXXXXX.",
+         "X.....X", "X.....X", "X.....X", "X.....X", ".XXXXX.", "......."],  // 6
+        ["XXXXXXX", "......X", ".....X.", "....X..", "...X...", "..X....",
+         "..X....", ".X.....", ".X.....", ".X.....", ".X.....", "......."],  // 7
+        [".......", ".XXXXX.", "X.....X", "X.....X", "X.....X", ".XXXXX.",
+         "X.....X", "X.....X", "X.....X", "X.....X", ".XXXXX.", "......."],  // 8
+        [".......", ".XXXXX.", "X.....X", "X.....X", "X.....X", "X.....X",
+         ".XXXXXX", "......X", ".....X.", "....X..", ".XXX...", "......."],  // 9
+    ]
+}

@@ -1,0 +1,78 @@
+/// LeNet-5's trainable subsampling (S2, S4; LeCun et al. 1998, Section II-B): each unit adds its
+/// 2x2 non-overlapping inputs, multiplies the sum by its map's trainable coefficient and adds its
+/// map's trainable bias. The squashing that follows is a separate ``ActivationLayer``.
+/// Parameters: `weight [C]` (the coefficients), `bias [C]`.
+///
+///     a[c,y,x] = w[c] · Σ_{dy,dx ∈ {0,1}} in[c, 2y+dy, 2x+dx] + b[c]
+public struct Subsampling: LayerDescription {
+    public let name: String
+    public let inputShape: FeatureShape
+
+    public init(name: String, input: FeatureShape) {
+        precondition(input.height % 2 == 0 && input.width % 2 == 0, "subsampling needs even map sizes")
+        self.name = name
+        inputShape = input
+    }
+
+    public var outputShape: FeatureShape { FeatureShape(channels: inputShape.channels, height: inputShape.height / 2, width: inputShape.width / 2) }
+    var channels: Int { inputShape.channels }
+
+    public var parameterTensors: [ParameterTensor] {
+        [ParameterTensor(name: "\(name).weight", shape: [channels], trainableCount: channels, isBias: false),
+         ParameterTensor(name: "\(name).bias", shape: [channels], trainableCount: channels, isBias: true)]
+    }
+
+    /// Four inputs and a bias per unit: the paper's 5,880 for S2.
+    public var connections: Int { outputShape.count * 5 }
+
+    public func initialize(_ p: UnsafeMutableBufferPointer<Double>, scheme: Initialization, using rng: inout SplitMix64) {
+        for j in 0..<2 * channels { p[j] = rng.uniform(scheme.limit(fanIn: 4)) }
+    }
+
+    func forward<S: NetworkScalar>(parameters: UnsafePointer<S>, input: UnsafePointer<S>, output: UnsafeMutablePointer<S>, batch: Int) {
+        let oh = outputShape.height, ow = outputShape.width, iw = inputShape.width
+        for b in 0..<batch {
+            for c in 0..<channels {
+                let src = input + (b * channels + c) * inputShape.planeCount
+                let dst = output + (b * channels + c) * outputShape.planeCount
+                let w = parameters[c], bias = parameters[channels + c]
+                for y in 0..<oh {
+                    let r0 = src + 2 * y * iw, r1 = r0 + iw
+                    for x in 0..<ow {
+                        dst[y * ow + x] = w * (r0[2 * x] + r0[2 * x + 1] + r1[2 * x] + r1[2 * x + 1]) + bias
+                    }
+                }
+            }
+        }
+    }
+
+    /// dw[c] += Σ g · (sum of the unit's inputs);  db[c] += Σ g;  d in = w[c] · g  (each input of the unit).
+    func backward<S: NetworkScalar>(
+        parameters: UnsafePointer<S>, input: UnsafePointer<S>, outputGradient: UnsafePointer<S>,
+        inputGradient: UnsafeMutablePointer<S>?, parameterGradient: UnsafeMutablePointer<S>, batch: Int
+    ) {
+        let oh = outputShape.height, ow = outputShape.width, iw = inputShape.width
+        for b in 0..<batch {
+            for c in 0..<channels {
+                let src = input + (b * channels + c) * inputShape.planeCount
+                let g = outputGradient + (b * channels + c) * outputShape.planeCount
+                let w = parameters[c]
+                var dw = S.zero, db = S.zero
+                for y in 0..<oh {
+                    let r0 = src + 2 * y * iw, r1 = r0 + iw
+                    for x in 0..<ow {
+                        let gv = g[y * ow + x]
+                        dw += gv * (r0[2 * x] + r0[2 * x + 1] + r1[2 * x] + r1[2 * x + 1])
+                        db += gv
+                    }
+                }
+                parameterGradient[c] += dw
+                parameterGradient[channels + c] += db
+                guard let dIn = inputGradient.map({ $0 + (b * channels + c) * inputShape.planeCount }) else { continue }
+                for y in 0..<inputShape.height {
+                    for x in 0..<inputShape.width { dIn[y * iw + x] = w * g[(y / 2) * ow + x / 2] }
+                }
+            }
+        }
+    }
+}

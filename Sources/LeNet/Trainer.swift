@@ -1,0 +1,155 @@
+import Foundation
+
+/// How a network is trained. Stored in model files, so a resumed run uses the same settings.
+public struct TrainingConfiguration: Sendable, Codable, Hashable {
+    public var epochs: Int
+    public var batchSize: Int
+    public var optimizer: OptimizerSettings
+    public var seed: UInt64
+
+    public init(epochs: Int, batchSize: Int, optimizer: OptimizerSettings, seed: UInt64 = 1) {
+        self.epochs = epochs
+        self.batchSize = batchSize
+        self.optimizer = optimizer
+        self.seed = seed
+    }
+
+    /// LeNet-5 and LeNet-1: the paper's recipe (SDLM, one sample at a time, 20 passes); the
+    /// MLPs the same; the modern LeNet-5: Adam on minibatches, which reaches 99% fastest.
+    public static func defaults(for architecture: Architecture) -> TrainingConfiguration {
+        switch architecture {
+        case .lenet5, .lenet1, .mlp:
+            TrainingConfiguration(epochs: 20, batchSize: 1, optimizer: OptimizerSettings(kind: .sdlm))
+        case .lenet5Modern:
+            TrainingConfiguration(epochs: 4, batchSize: 32, optimizer: OptimizerSettings(kind: .adam))
+        }
+    }
+}
+
+/// One pass over the training set.
+public struct EpochRecord: Sendable, Codable, Equatable {
+    /// Counted from 1.
+    public var epoch: Int
+    public var learningRate: Double
+    /// Mean loss and error (%) over the pass, measured as it went (the weights changed meanwhile).
+    public var trainLoss: Double
+    public var trainError: Double
+    /// After the pass.
+    public var testLoss: Double
+    public var testError: Double
+    /// Wall time of the training pass, and of the pass with its evaluation.
+    public var trainSeconds: Double
+    public var seconds: Double
+}
+
+/// Where a pass stands, for progress displays.
+public struct TrainingProgress: Sendable {
+    public var epoch: Int
+    public var epochs: Int
+    public var samplesDone: Int
+    public var samples: Int
+    public var meanLoss: Double
+    public var seconds: Double
+}
+
+/// The training loop: shuffles, steps the optimizer, evaluates after each pass and hands each
+/// finished pass to the caller (who saves a checkpoint). Single-threaded and seeded: the same
+/// configuration gives the same weights, and resuming from a checkpoint gives the weights of an
+/// uninterrupted run.
+public final class Trainer {
+    public let network: Network<Float>
+    public let optimizer: Optimizer<Float>
+    public private(set) var state: TrainingState
+
+    public init(architecture: Architecture, configuration: TrainingConfiguration) {
+        network = Network(architecture: architecture, seed: configuration.seed)
+        optimizer = Optimizer(settings: configuration.optimizer, parameterCount: network.parameterCount)
+        state = TrainingState(configuration: configuration)
+    }
+
+    /// Continues the run a model file saved; `epochs` (when given) changes how many passes in all.
+    public init(resuming file: ModelFile, path: String, epochs: Int? = nil) throws {
+        guard var training = file.training else {
+            throw FileError(path: path, problem: "holds no training state to resume from (it was not written by lenet train)")
+        }
+        if let epochs { training.configuration.epochs = epochs }
+        network = file.makeNetwork()
+        optimizer = Optimizer(settings: training.configuration.optimizer, parameterCount: network.parameterCount,
+                              state: file.optimizerState, steps: training.optimizerSteps)
+        state = training
+    }
+
+    public var configuration: TrainingConfiguration { state.configuration }
+    public var isFinished: Bool { state.epochsCompleted >= configuration.epochs }
+
+    /// The model file for where training stands now.
+    public var modelFile: ModelFile {
+        var training = state
+        training.optimizerSteps = optimizer.steps
+        return ModelFile(network: network, training: training, optimizer: optimizer)
+    }
+
+    /// Runs the remaining passes. `afterEpoch` sees each finished pass (and may throw to stop).
+    public func train(
+        on train: LabeledImages, testingOn test: LabeledImages,
+        progress: ((TrainingProgress) -> Void)? = nil,
+        afterEpoch: (EpochRecord) throws -> Void = { _ in }
+    ) rethrows {
+        let encoding = network.architecture.inputEncoding
+        let inputs: [Float] = train.encoded(encoding), testInputs: [Float] = test.encoded(encoding)
+        let size = network.inputShape.count, batchSize = configuration.batchSize, n = train.count
+        var batchInputs = [Float](repeating: 0, count: size * max(batchSize, configuration.optimizer.curvatureSamples))
+        var batchLabels = [UInt8](repeating: 0, count: max(batchSize, configuration.optimizer.curvatureSamples))
+        var gradient = [Float](repeating: 0, count: network.parameterCount)
+
+        while !isFinished {
+            let epoch = state.epochsCompleted, start = Date()
+            var rng = SplitMix64(seed: configuration.seed, stream: UInt64(epoch) + 1)
+            let order = Array(0..<n).shuffled(using: &rng)
+
+            func gather(_ indices: ArraySlice<Int>) {
+                batchInputs.withUnsafeMutableBufferPointer { dst in
+                    inputs.withUnsafeBufferPointer { src in
+                        for (j, i) in indices.enumerated() {
+                            (dst.baseAddress! + j * size).update(from: src.baseAddress! + i * size, count: size)
+                            batchLabels[j] = train.labels[i]
+                        }
+                    }
+                }
+            }
+
+            let curvatureSamples = min(configuration.optimizer.curvatureSamples, n)
+            gather(order[0..<curvatureSamples])
+            optimizer.beginEpoch(epoch, network: network, inputs: batchInputs, labels: batchLabels, samples: curvatureSamples)
+
+            var lossSum = 0.0, correct = 0, done = 0, lastReport = Date()
+            while done < n {
+                let b = min(batchSize, n - done)
+                gather(order[done..<done + b])
+                gradient.withUnsafeMutableBufferPointer { g in
+                    g.update(repeating: 0)
+                    let r = network.accumulateGradient(inputs: batchInputs, labels: batchLabels, batch: b, into: g.baseAddress!)
+                    lossSum += r.loss
+                    correct += r.correct
+                    optimizer.step(network.parameters, gradient: g.baseAddress!, batch: b)
+                }
+                done += b
+                if let progress, done == n || Date().timeIntervalSince(lastReport) > 0.2 {
+                    lastReport = Date()
+                    progress(TrainingProgress(epoch: epoch + 1, epochs: configuration.epochs, samplesDone: done, samples: n,
+                                              meanLoss: lossSum / Double(done), seconds: lastReport.timeIntervalSince(start)))
+                }
+            }
+            let trainSeconds = Date().timeIntervalSince(start)
+            let evaluation = Evaluation(network: network, encoded: testInputs, labels: test.labels)
+            let record = EpochRecord(
+                epoch: epoch + 1, learningRate: configuration.optimizer.learningRate(epoch: epoch),
+                trainLoss: lossSum / Double(n), trainError: 100 * Double(n - correct) / Double(n),
+                testLoss: evaluation.loss, testError: evaluation.errorRate,
+                trainSeconds: trainSeconds, seconds: Date().timeIntervalSince(start))
+            state.history.append(record)
+            state.epochsCompleted += 1
+            try afterEpoch(record)
+        }
+    }
+}

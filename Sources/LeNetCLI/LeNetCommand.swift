@@ -1,0 +1,17 @@
+import ArgumentParser
+import LeNet
+
+@main
+struct LeNetCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lenet",
+        abstract: "LeNet-5 and LeNet-1, faithful to the papers, trained on MNIST.",
+        subcommands: [Train.self, Test.self, Summarize.self]
+    )
+}
+
+/// `--data DIR`: shared by every command that reads MNIST.
+struct DataOptions: ParsableArguments {
+    @Option(help: "A directory with the four MNIST-format IDX files, gzipped or not (default: the bundled Data/mnist).")
+    var data: String?
+}

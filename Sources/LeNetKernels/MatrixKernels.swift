@@ -1,0 +1,41 @@
+/// Dense matrix-vector kernels for fully connected layers, row-major `W[rows, columns]`
+/// (PyTorch's `nn.Linear.weight` layout: rows are outputs).
+
+/// y[r] = b[r] + Σ_c W[r,c] · x[c]
+@inlinable
+public func matrixVectorForward<S: BinaryFloatingPoint>(
+    rows: Int, columns: Int,
+    weights: UnsafePointer<S>,        // [rows, columns]
+    bias: UnsafePointer<S>?,          // [rows] or nil
+    input: UnsafePointer<S>,          // [columns]
+    output: UnsafeMutablePointer<S>   // [rows]
+) {
+    for r in 0..<rows {
+        let w = weights + r * columns
+        var sum = S.zero
+        for c in 0..<columns { sum += w[c] * input[c] }
+        output[r] = sum + (bias?[r] ?? 0)
+    }
+}
+
+/// dW[r,c] += g[r] · x[c];  db[r] += g[r];  dx[c] += Σ_r W[r,c] · g[r]  (dx when given).
+@inlinable
+public func matrixVectorBackward<S: BinaryFloatingPoint>(
+    rows: Int, columns: Int,
+    weights: UnsafePointer<S>,                    // [rows, columns]
+    input: UnsafePointer<S>,                      // [columns]
+    outputGradient: UnsafePointer<S>,             // [rows]
+    weightGradient: UnsafeMutablePointer<S>,      // [rows, columns], accumulated
+    biasGradient: UnsafeMutablePointer<S>?,       // [rows], accumulated
+    inputGradient: UnsafeMutablePointer<S>?       // [columns], accumulated
+) {
+    for r in 0..<rows {
+        let g = outputGradient[r]
+        biasGradient?[r] += g
+        let w = weights + r * columns, dw = weightGradient + r * columns
+        for c in 0..<columns { dw[c] += g * input[c] }
+        if let dx = inputGradient {
+            for c in 0..<columns { dx[c] += g * w[c] }
+        }
+    }
+}
