@@ -41,7 +41,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "LeNetKernelsTests", dependencies: ["LeNetKernels"]),
-        .testTarget(name: "LeNetTests", dependencies: ["LeNet"]),
-        .testTarget(name: "LeNetDataTests", dependencies: ["LeNetData"]),
+        .testTarget(name: "LeNetTests", dependencies: ["LeNet", "LeNetData"]),
+        .testTarget(name: "LeNetDataTests", dependencies: ["LeNetData", "CZlib"]),
     ]
 )

@@ -101,7 +101,7 @@ public enum Layer: Sendable {
                        inputGradient: inputGradient, parameterGradient: parameterGradient, batch: batch)
         case .subsampling(let l):
             l.backward(parameters: parameters, input: input, outputGradient: outputGradient,
-                       inputGradient: inputGradient, parameterGradient: parameterGradient, batch: batch)
+                       inputGradient: inputGradient, parameterGradient: parameterGradient, batch: batch, squared: false)
         case .pooling(let l):
             l.backward(input: input, output: output, outputGradient: outputGradient, inputGradient: inputGradient,
                        batch: batch, squared: false)
@@ -112,27 +112,33 @@ public enum Layer: Sendable {
             l.backward(input: input, output: output, outputGradient: outputGradient, inputGradient: inputGradient,
                        batch: batch, squared: false)
         case .rbf(let l):
-            l.backward(parameters: parameters, input: input, outputGradient: outputGradient,
-                       inputGradient: inputGradient, batch: batch, squared: false)
+            l.backward(parameters: parameters, input: input, outputGradient: outputGradient, inputGradient: inputGradient, batch: batch)
         }
     }
 
     /// Gauss-Newton: through a map linear in its inputs and weights, d²E/dx² = Σ w² d²E/dy² and
-    /// d²E/dw² = Σ x² d²E/dy², so those layers run their own backward on squared copies; through
+    /// d²E/dw² = Σ x² d²E/dy², so convolutions and fully connected layers run their own backward
+    /// on squared copies (subsampling squares its 4-input sums itself); through
     /// a nonlinearity y = f(x), d²E/dx² = f'(x)² d²E/dy² (the f'' term is dropped, as in the paper).
+    ///
+    /// `outputGradient` (dE/d(output)) is needed by the RBF layer only, whose second derivative
+    /// d²y/dx² = 2 is too large to drop (see ``RBFOutput``).
     func backwardCurvature<S: NetworkScalar>(
         parameters: UnsafePointer<S>, input: UnsafePointer<S>, output: UnsafePointer<S>,
-        outputCurvature: UnsafePointer<S>, inputCurvature: UnsafeMutablePointer<S>?,
+        outputGradient: UnsafePointer<S>?, outputCurvature: UnsafePointer<S>, inputCurvature: UnsafeMutablePointer<S>?,
         parameterCurvature: UnsafeMutablePointer<S>, batch: Int
     ) {
         let d = description
         switch self {
-        case .convolution, .subsampling, .fullyConnected:
+        case .convolution, .fullyConnected:
             let p2 = squares(parameters, count: d.parameterCount)
             let x2 = squares(input, count: d.inputShape.count * batch)
             defer { p2.deallocate(); x2.deallocate() }
             backward(parameters: p2, input: x2, output: output, outputGradient: outputCurvature,
                      inputGradient: inputCurvature, parameterGradient: parameterCurvature, batch: batch)
+        case .subsampling(let l):
+            l.backward(parameters: parameters, input: input, outputGradient: outputCurvature,
+                       inputGradient: inputCurvature, parameterGradient: parameterCurvature, batch: batch, squared: true)
         case .pooling(let l):
             l.backward(input: input, output: output, outputGradient: outputCurvature, inputGradient: inputCurvature,
                        batch: batch, squared: true)
@@ -140,8 +146,8 @@ public enum Layer: Sendable {
             l.backward(input: input, output: output, outputGradient: outputCurvature, inputGradient: inputCurvature,
                        batch: batch, squared: true)
         case .rbf(let l):
-            l.backward(parameters: parameters, input: input, outputGradient: outputCurvature,
-                       inputGradient: inputCurvature, batch: batch, squared: true)
+            l.backwardCurvature(parameters: parameters, input: input, outputGradient: outputGradient!,
+                                outputCurvature: outputCurvature, inputCurvature: inputCurvature, batch: batch)
         }
     }
 }

@@ -16,6 +16,7 @@ public final class Network<S: NetworkScalar> {
     private var capacity = 0
     private var outputs: [UnsafeMutablePointer<S>] = []     // [layer][batch, layer output]
     private var gradients: [UnsafeMutablePointer<S>] = []   // dE/d(output of layer), same shapes
+    private var lossGradient: UnsafeMutablePointer<S>?      // [batch, classes], for the curvature pass
     private var lastInput: UnsafePointer<S>?
 
     /// A network with freshly initialised parameters; the same seed gives the same parameters.
@@ -72,6 +73,8 @@ public final class Network<S: NetworkScalar> {
 
     private func release() {
         for p in outputs + gradients { p.deallocate() }
+        lossGradient?.deallocate()
+        lossGradient = nil
         outputs = []
         gradients = []
         capacity = 0
@@ -85,6 +88,7 @@ public final class Network<S: NetworkScalar> {
             outputs.append(.allocate(capacity: n))
             gradients.append(.allocate(capacity: n))
         }
+        lossGradient = .allocate(capacity: classes * batch)
         capacity = batch
     }
 
@@ -140,7 +144,9 @@ public final class Network<S: NetworkScalar> {
         let out = forward(inputs, batch: batch)
         let k = classes, last = layers.count - 1
         for b in 0..<batch {
-            loss.curvature(output: out.baseAddress! + b * k, classes: k, label: Int(labels[b]), into: gradients[last] + b * k)
+            let y = out.baseAddress! + b * k, label = Int(labels[b])
+            _ = loss.evaluate(output: y, classes: k, label: label, gradient: lossGradient! + b * k)
+            loss.curvature(output: y, classes: k, label: label, into: gradients[last] + b * k)
         }
         propagate(batch: batch, into: curvature, curvature: true)
     }
@@ -151,7 +157,8 @@ public final class Network<S: NetworkScalar> {
             let inputGradient = l == 0 ? nil : gradients[l - 1]
             let p = UnsafePointer(parameters(of: l)), dp = parameterGradient + parameterOffsets[l]
             if curvature {
-                layers[l].backwardCurvature(parameters: p, input: input, output: outputs[l], outputCurvature: gradients[l],
+                layers[l].backwardCurvature(parameters: p, input: input, output: outputs[l],
+                                            outputGradient: l == layers.count - 1 ? lossGradient : nil, outputCurvature: gradients[l],
                                             inputCurvature: inputGradient, parameterCurvature: dp, batch: batch)
             } else {
                 layers[l].backward(parameters: p, input: input, output: outputs[l], outputGradient: gradients[l],

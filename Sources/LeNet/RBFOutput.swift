@@ -46,10 +46,10 @@ public struct RBFOutput: LayerDescription {
         }
     }
 
-    /// dx[j] = Σ_i 2 (x[j] - w[i,j]) · g[i]; the curvature pass squares the factor 2 (x[j] - w[i,j]).
+    /// dx[j] = Σ_i 2 (x[j] - w[i,j]) · g[i]
     func backward<S: NetworkScalar>(
         parameters: UnsafePointer<S>, input: UnsafePointer<S>, outputGradient: UnsafePointer<S>,
-        inputGradient: UnsafeMutablePointer<S>?, batch: Int, squared: Bool
+        inputGradient: UnsafeMutablePointer<S>?, batch: Int
     ) {
         guard let dx = inputGradient else { return }
         for b in 0..<batch {
@@ -57,9 +57,33 @@ public struct RBFOutput: LayerDescription {
             d.update(repeating: 0, count: inputs)
             for i in 0..<outputs {
                 let w = parameters + i * inputs
+                for j in 0..<inputs { d[j] += 2 * (x[j] - w[j]) * g[i] }
+            }
+        }
+    }
+
+    /// d²E/dx[j]² = Σ_i (dy_i/dx_j)² d²E/dy_i² + Σ_i (d²y_i/dx_j²) dE/dy_i
+    ///            = Σ_i 4 (x[j] - w[i,j])² c[i] + 2 Σ_i g[i].
+    /// The second term is what Gauss-Newton would drop elsewhere; here it is the curvature of the
+    /// squared distance to the correct prototype, the bulk of the criterion, and it is never
+    /// negative under the MAP loss (Σ_i dE/dy_i = e^{-j} / (e^{-j} + Σ_k e^{-y_k}) ≥ 0).
+    /// Without it the steps of F6 and below are orders of magnitude too large.
+    func backwardCurvature<S: NetworkScalar>(
+        parameters: UnsafePointer<S>, input: UnsafePointer<S>, outputGradient: UnsafePointer<S>,
+        outputCurvature: UnsafePointer<S>, inputCurvature: UnsafeMutablePointer<S>?, batch: Int
+    ) {
+        guard let dx = inputCurvature else { return }
+        for b in 0..<batch {
+            let x = input + b * inputs, d = dx + b * inputs
+            let g = outputGradient + b * outputs, c = outputCurvature + b * outputs
+            var gradientSum = S.zero
+            for i in 0..<outputs { gradientSum += g[i] }
+            d.update(repeating: 2 * gradientSum, count: inputs)
+            for i in 0..<outputs {
+                let w = parameters + i * inputs
                 for j in 0..<inputs {
                     let f = 2 * (x[j] - w[j])
-                    d[j] += (squared ? f * f : f) * g[i]
+                    d[j] += f * f * c[i]
                 }
             }
         }

@@ -47,22 +47,25 @@ public struct Subsampling: LayerDescription {
     }
 
     /// dw[c] += Σ g · (sum of the unit's inputs);  db[c] += Σ g;  d in = w[c] · g  (each input of the unit).
+    /// `squared` (the curvature pass): dw[c] += Σ g · (sum)²;  db[c] += Σ g;  d in = w[c]² · g.
+    /// The coefficient enters each unit once, through the sum, so the sum is squared, not its
+    /// four inputs one by one: the exact Gauss-Newton diagonal.
     func backward<S: NetworkScalar>(
         parameters: UnsafePointer<S>, input: UnsafePointer<S>, outputGradient: UnsafePointer<S>,
-        inputGradient: UnsafeMutablePointer<S>?, parameterGradient: UnsafeMutablePointer<S>, batch: Int
+        inputGradient: UnsafeMutablePointer<S>?, parameterGradient: UnsafeMutablePointer<S>, batch: Int, squared: Bool
     ) {
         let oh = outputShape.height, ow = outputShape.width, iw = inputShape.width
         for b in 0..<batch {
             for c in 0..<channels {
                 let src = input + (b * channels + c) * inputShape.planeCount
                 let g = outputGradient + (b * channels + c) * outputShape.planeCount
-                let w = parameters[c]
+                let w = squared ? parameters[c] * parameters[c] : parameters[c]
                 var dw = S.zero, db = S.zero
                 for y in 0..<oh {
                     let r0 = src + 2 * y * iw, r1 = r0 + iw
                     for x in 0..<ow {
-                        let gv = g[y * ow + x]
-                        dw += gv * (r0[2 * x] + r0[2 * x + 1] + r1[2 * x] + r1[2 * x + 1])
+                        let gv = g[y * ow + x], sum = r0[2 * x] + r0[2 * x + 1] + r1[2 * x] + r1[2 * x + 1]
+                        dw += gv * (squared ? sum * sum : sum)
                         db += gv
                     }
                 }

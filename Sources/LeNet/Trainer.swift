@@ -94,7 +94,7 @@ public final class Trainer {
         on train: LabeledImages, testingOn test: LabeledImages,
         progress: ((TrainingProgress) -> Void)? = nil,
         afterEpoch: (EpochRecord) throws -> Void = { _ in }
-    ) rethrows {
+    ) throws {
         let encoding = network.architecture.inputEncoding
         let inputs: [Float] = train.encoded(encoding), testInputs: [Float] = test.encoded(encoding)
         let size = network.inputShape.count, batchSize = configuration.batchSize, n = train.count

@@ -8,6 +8,7 @@ struct LeNetCommand: ParsableCommand {
         abstract: "LeNet-5 and LeNet-1, faithful to the papers, trained on MNIST.",
         subcommands: [Train.self, Test.self, Summarize.self]
     )
+
 }
 
 /// `--data DIR`: shared by every command that reads MNIST.

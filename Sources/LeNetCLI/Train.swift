@@ -31,6 +31,9 @@ struct Train: ParsableCommand {
     @Option(help: "The step size; for sdlm a constant global step in place of the paper's schedule.")
     var learningRate: Double?
 
+    @Option(help: "SDLM's μ: the step of a parameter is ε/(μ + curvature) (default: the model's recipe).")
+    var mu: Double?
+
     @Option(help: "Seeds the initial weights and the sample order.")
     var seed: UInt64 = 1
 
@@ -49,7 +52,8 @@ struct Train: ParsableCommand {
         if !Architecture.names.contains(model) {
             throw ValidationError("unknown model '\(model)'; the models are \(Architecture.names.joined(separator: ", "))")
         }
-        if resume != nil, batchSize != nil || optimizer != nil || learningRate != nil {
+        if let mu, !(mu > 0) { throw ValidationError("--mu must be positive") }
+        if resume != nil, batchSize != nil || optimizer != nil || learningRate != nil || mu != nil {
             throw ValidationError("--resume continues with the settings saved in the model file; only --epochs, --data and --out apply")
         }
     }
@@ -68,6 +72,7 @@ struct Train: ParsableCommand {
             if let batchSize { configuration.batchSize = batchSize }
             if let optimizer { configuration.optimizer = OptimizerSettings(kind: optimizer) }
             if let learningRate { configuration.optimizer.learningRate = learningRate }
+            if let mu { configuration.optimizer.mu = mu }
             configuration.seed = seed
             trainer = Trainer(architecture: architecture, configuration: configuration)
             outPath = out ?? "\(model).safetensors"
@@ -81,6 +86,7 @@ struct Train: ParsableCommand {
             \(train.count) training and \(test.count) test images
             """)
         print("epoch      lr  train loss  train err  test err   seconds  images/s")
+        fflush(nil)
         let display = ProgressDisplay()
         let start = Date()
         try trainer.train(on: train, testingOn: test, progress: display.update) { record in
@@ -89,6 +95,7 @@ struct Train: ParsableCommand {
                          record.trainLoss, record.trainError, record.testError, record.seconds,
                          Double(train.count) / record.trainSeconds))
             try trainer.modelFile.write(to: outPath)
+            fflush(nil)  // each epoch's line as it ends, also into a file or pipe
         }
         let evaluation = Evaluation(network: trainer.network, data: test)
         print(String(format: "\ntest error %.2f%% (%d of %d), %.1f s in all; saved %@\n", evaluation.errorRate,

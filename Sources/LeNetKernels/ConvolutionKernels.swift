@@ -38,7 +38,7 @@ func isConnected(_ connected: UnsafePointer<Bool>?, _ o: Int, _ i: Int, _ inputC
 
 /// out[o,y,x] = bias[o] + Σ_{i connected to o} Σ_{ky,kx} w[o,i,ky,kx] · in[i, y+ky, x+kx]
 @inlinable
-public func convolutionForward<S: BinaryFloatingPoint>(
+public func convolutionForward<S: BinaryFloatingPoint & SIMDScalar>(
     _ s: ConvolutionShape,
     input: UnsafePointer<S>,            // [inC, inH, inW]
     weights: UnsafePointer<S>,          // [outC, inC, k, k]
@@ -50,6 +50,15 @@ public func convolutionForward<S: BinaryFloatingPoint>(
     let inPlane = s.inputHeight * iw, outPlane = oh * ow
     for o in 0..<s.outputChannels {
         let out = output + o * outPlane
+        if oh == 1 && ow == 1 {
+            // The kernel covers its whole input (C5): one dot product per connected input map.
+            var sum = bias[o]
+            for i in 0..<s.inputChannels where isConnected(connected, o, i, s.inputChannels) {
+                sum += dot(weights + (o * s.inputChannels + i) * k * k, input + i * inPlane, count: inPlane)
+            }
+            out[0] = sum
+            continue
+        }
         out.update(repeating: bias[o], count: outPlane)
         for i in 0..<s.inputChannels where isConnected(connected, o, i, s.inputChannels) {
             let w = weights + (o * s.inputChannels + i) * k * k
@@ -100,7 +109,7 @@ public func convolutionForwardNaive<S: BinaryFloatingPoint>(
 /// dW[o,i,ky,kx] += Σ_{y,x} dOut[o,y,x] · in[i,y+ky,x+kx],  dBias[o] += Σ_{y,x} dOut[o,y,x],
 /// dIn[i,y+ky,x+kx] += w[o,i,ky,kx] · dOut[o,y,x]  (when `inputGradient` is given; it is added to).
 @inlinable
-public func convolutionBackward<S: BinaryFloatingPoint>(
+public func convolutionBackward<S: BinaryFloatingPoint & SIMDScalar>(
     _ s: ConvolutionShape,
     input: UnsafePointer<S>,                      // [inC, inH, inW]
     weights: UnsafePointer<S>,                    // [outC, inC, k, k]
@@ -117,6 +126,19 @@ public func convolutionBackward<S: BinaryFloatingPoint>(
         var db = S.zero
         for j in 0..<outPlane { db += dOut[j] }
         biasGradient[o] += db
+        if oh == 1 && ow == 1 {
+            // The kernel covers its whole input (C5): dW[o, i, :] += g · in[i, :] over contiguous rows.
+            let g = dOut[0]
+            for i in 0..<s.inputChannels where isConnected(connected, o, i, s.inputChannels) {
+                let dw = weightGradient + (o * s.inputChannels + i) * k * k, src = input + i * inPlane
+                for j in 0..<inPlane { dw[j] += g * src[j] }
+                if let dIn = inputGradient {
+                    let w = weights + (o * s.inputChannels + i) * k * k, dst = dIn + i * inPlane
+                    for j in 0..<inPlane { dst[j] += g * w[j] }
+                }
+            }
+            continue
+        }
         for i in 0..<s.inputChannels where isConnected(connected, o, i, s.inputChannels) {
             let w = weights + (o * s.inputChannels + i) * k * k
             let dw = weightGradient + (o * s.inputChannels + i) * k * k
@@ -124,10 +146,7 @@ public func convolutionBackward<S: BinaryFloatingPoint>(
             for ky in 0..<k {
                 for kx in 0..<k {
                     var sum = S.zero
-                    for y in 0..<oh {
-                        let src = plane + (y + ky) * iw + kx, g = dOut + y * ow
-                        for x in 0..<ow { sum += g[x] * src[x] }
-                    }
+                    for y in 0..<oh { sum += dot(dOut + y * ow, plane + (y + ky) * iw + kx, count: ow) }
                     dw[ky * k + kx] += sum
                 }
             }

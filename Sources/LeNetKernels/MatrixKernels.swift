@@ -3,7 +3,7 @@
 
 /// y[r] = b[r] + Σ_c W[r,c] · x[c]
 @inlinable
-public func matrixVectorForward<S: BinaryFloatingPoint>(
+public func matrixVectorForward<S: BinaryFloatingPoint & SIMDScalar>(
     rows: Int, columns: Int,
     weights: UnsafePointer<S>,        // [rows, columns]
     bias: UnsafePointer<S>?,          // [rows] or nil
@@ -11,16 +11,13 @@ public func matrixVectorForward<S: BinaryFloatingPoint>(
     output: UnsafeMutablePointer<S>   // [rows]
 ) {
     for r in 0..<rows {
-        let w = weights + r * columns
-        var sum = S.zero
-        for c in 0..<columns { sum += w[c] * input[c] }
-        output[r] = sum + (bias?[r] ?? 0)
+        output[r] = dot(weights + r * columns, input, count: columns) + (bias?[r] ?? 0)
     }
 }
 
 /// dW[r,c] += g[r] · x[c];  db[r] += g[r];  dx[c] += Σ_r W[r,c] · g[r]  (dx when given).
 @inlinable
-public func matrixVectorBackward<S: BinaryFloatingPoint>(
+public func matrixVectorBackward<S: BinaryFloatingPoint & SIMDScalar>(
     rows: Int, columns: Int,
     weights: UnsafePointer<S>,                    // [rows, columns]
     input: UnsafePointer<S>,                      // [columns]
@@ -37,5 +34,18 @@ public func matrixVectorBackward<S: BinaryFloatingPoint>(
         if let dx = inputGradient {
             for c in 0..<columns { dx[c] += g * w[c] }
         }
+    }
+}
+
+/// The plain reference for ``matrixVectorForward``.
+@inlinable
+public func matrixVectorForwardNaive<S: BinaryFloatingPoint>(
+    rows: Int, columns: Int, weights: UnsafePointer<S>, bias: UnsafePointer<S>?, input: UnsafePointer<S>,
+    output: UnsafeMutablePointer<S>
+) {
+    for r in 0..<rows {
+        var sum = bias?[r] ?? 0
+        for c in 0..<columns { sum += weights[r * columns + c] * input[c] }
+        output[r] = sum
     }
 }

@@ -1,0 +1,42 @@
+/// Vector primitives the other kernels are built from. The reductions use explicit SIMD
+/// accumulators: without fast-math the compiler may not reorder a scalar sum, so a plain
+/// `sum += a[i] * b[i]` loop runs one element at a time.
+
+@inlinable @inline(__always)
+func load8<S: SIMDScalar>(_ p: UnsafePointer<S>) -> SIMD8<S> {
+    UnsafeRawPointer(p).loadUnaligned(as: SIMD8<S>.self)
+}
+
+/// Σ_i a[i] · b[i]
+@inlinable @inline(__always)
+public func dot<S: BinaryFloatingPoint & SIMDScalar>(
+    _ a: UnsafePointer<S>,   // [n]
+    _ b: UnsafePointer<S>,   // [n]
+    count n: Int
+) -> S {
+    var acc0 = SIMD8<S>(), acc1 = SIMD8<S>()
+    var i = 0
+    while i + 16 <= n {
+        acc0 += load8(a + i) * load8(b + i)
+        acc1 += load8(a + i + 8) * load8(b + i + 8)
+        i += 16
+    }
+    if i + 8 <= n {
+        acc0 += load8(a + i) * load8(b + i)
+        i += 8
+    }
+    var sum = (acc0 + acc1).sum()
+    while i < n {
+        sum += a[i] * b[i]
+        i += 1
+    }
+    return sum
+}
+
+/// The plain reference for ``dot(_:_:count:)``.
+@inlinable
+public func dotNaive<S: BinaryFloatingPoint>(_ a: UnsafePointer<S>, _ b: UnsafePointer<S>, count n: Int) -> S {
+    var sum = S.zero
+    for i in 0..<n { sum += a[i] * b[i] }
+    return sum
+}

@@ -1,0 +1,78 @@
+import Testing
+import LeNetKernels
+
+/// Random values in [-1, 1] from a fixed seed.
+struct Noise {
+    var state: UInt64
+    mutating func next() -> Float {
+        state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+        return Float(state >> 40) / Float(1 << 23) - 1
+    }
+    mutating func values(_ n: Int) -> [Float] { (0..<n).map { _ in next() } }
+}
+
+/// The largest |a - b| relative to max(1, |b|).
+func maxRelativeDifference(_ a: [Float], _ b: [Float]) -> Float {
+    zip(a, b).map { abs($0 - $1) / max(1, abs($1)) }.max() ?? 0
+}
+
+/// Fast kernels summing in a different order than their naive twins: equal within this.
+let tolerance: Float = 1e-5
+
+@Suite struct ConvolutionKernelsTests {
+    /// Random shapes, including C5's whole-input kernels and partial connection tables.
+    static let shapes: [(ConvolutionShape, Bool)] = {
+        var noise = Noise(state: 99)
+        var result: [(ConvolutionShape, Bool)] = []
+        for trial in 0..<24 {
+            let k = 1 + Int((noise.next() + 1) * 2.5) % 5
+            let h = k + Int((noise.next() + 1) * 6), w = trial % 4 == 0 ? h : k + Int((noise.next() + 1) * 9)
+            let inC = 1 + Int((noise.next() + 1) * 2), outC = 1 + Int((noise.next() + 1) * 3)
+            result.append((ConvolutionShape(inputChannels: inC, outputChannels: outC, inputHeight: trial % 5 == 0 ? k : h,
+                                            inputWidth: trial % 5 == 0 ? k : w, kernelSize: k), trial % 3 == 0))
+        }
+        return result
+    }()
+
+    @Test func forwardEqualsNaive() {
+        var noise = Noise(state: 1)
+        for (s, partial) in Self.shapes {
+            let x = noise.values(s.inputCount), w = noise.values(s.weightCount), b = noise.values(s.outputChannels)
+            let table = (0..<s.inputChannels * s.outputChannels).map { !partial || $0 % 3 != 1 }
+            var fast = [Float](repeating: .nan, count: s.outputCount), naive = fast
+            table.withUnsafeBufferPointer { t in
+                convolutionForward(s, input: x, weights: w, bias: b, connected: t.baseAddress, output: &fast)
+                convolutionForwardNaive(s, input: x, weights: w, bias: b, connected: t.baseAddress, output: &naive)
+            }
+            #expect(maxRelativeDifference(fast, naive) <= tolerance, "\(s)")
+        }
+    }
+
+    @Test func backwardEqualsNaive() {
+        var noise = Noise(state: 2)
+        for (s, partial) in Self.shapes {
+            let x = noise.values(s.inputCount), w = noise.values(s.weightCount), g = noise.values(s.outputCount)
+            let table = (0..<s.inputChannels * s.outputChannels).map { !partial || $0 % 3 != 1 }
+            let start = noise.values(s.weightCount)  // gradients accumulate: start from non-zero
+            var dwFast = start, dwNaive = start, dbFast = [Float](repeating: 1, count: s.outputChannels), dbNaive = dbFast
+            var dxFast = [Float](repeating: 0.5, count: s.inputCount), dxNaive = dxFast
+            table.withUnsafeBufferPointer { t in
+                convolutionBackward(s, input: x, weights: w, connected: t.baseAddress, outputGradient: g,
+                                    weightGradient: &dwFast, biasGradient: &dbFast, inputGradient: &dxFast)
+                convolutionBackwardNaive(s, input: x, weights: w, connected: t.baseAddress, outputGradient: g,
+                                         weightGradient: &dwNaive, biasGradient: &dbNaive, inputGradient: &dxNaive)
+            }
+            #expect(maxRelativeDifference(dwFast, dwNaive) <= tolerance, "dW \(s)")
+            #expect(maxRelativeDifference(dbFast, dbNaive) <= tolerance, "db \(s)")
+            #expect(maxRelativeDifference(dxFast, dxNaive) <= tolerance, "dx \(s)")
+        }
+    }
+
+    @Test func knownValue() {
+        // A 3x3 input of 1...9 and a 2x2 kernel [1 0; 0 -1]: out = in[y][x] - in[y+1][x+1] = -4.
+        let s = ConvolutionShape(inputChannels: 1, outputChannels: 1, inputHeight: 3, inputWidth: 3, kernelSize: 2)
+        var out = [Float](repeating: 0, count: 4)
+        convolutionForward(s, input: [1, 2, 3, 4, 5, 6, 7, 8, 9], weights: [1, 0, 0, -1], bias: [0.5], connected: nil, output: &out)
+        #expect(out == [-3.5, -3.5, -3.5, -3.5])
+    }
+}

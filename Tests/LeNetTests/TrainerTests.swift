@@ -1,0 +1,48 @@
+import Foundation
+import LeNetData
+import Testing
+@testable import LeNet
+
+@Suite struct TrainerTests {
+    static let mnist: (train: LabeledImages, test: LabeledImages) = {
+        let dir = MNIST.defaultDirectory()!
+        return (try! MNIST.load(directory: dir, prefix: "train"), try! MNIST.load(directory: dir, prefix: "t10k"))
+    }()
+
+    @Test func aShortRunOfThePapersRecipeLowersTheError() throws {
+        let train = Self.mnist.train.prefix(3000), test = Self.mnist.test.prefix(1000)
+        var configuration = TrainingConfiguration.defaults(for: .lenet5)
+        configuration.epochs = 1
+        let trainer = Trainer(architecture: .lenet5, configuration: configuration)
+        let before = Evaluation(network: trainer.network, data: test).errorRate
+        try trainer.train(on: train, testingOn: test)
+        let after = trainer.state.history[0].testError
+        #expect(before > 70, "an untrained net guesses")
+        #expect(after < 20, "one pass over 3,000 digits: \(before)% -> \(after)%")
+    }
+
+    @Test(arguments: [OptimizerSettings.Kind.sdlm, .sgd, .adam])
+    func resumingGivesTheWeightsOfAnUninterruptedRun(optimizer: OptimizerSettings.Kind) throws {
+        let train = Self.mnist.train.prefix(400), test = Self.mnist.test.prefix(100)
+        let configuration = TrainingConfiguration(epochs: 3, batchSize: 8, optimizer: OptimizerSettings(kind: optimizer), seed: 5)
+        let whole = Trainer(architecture: .lenet1(pooling: .average), configuration: configuration)
+        try whole.train(on: train, testingOn: test)
+
+        let first = Trainer(architecture: .lenet1(pooling: .average), configuration: configuration)
+        struct Interrupted: Error {}
+        #expect(throws: Interrupted.self) {
+            try first.train(on: train, testingOn: test, afterEpoch: { record in if record.epoch == 1 { throw Interrupted() } })
+        }
+        let saved = try first.modelFile.serialized()
+        let resumed = try Trainer(resuming: ModelFile(parsing: saved, path: "checkpoint"), path: "checkpoint")
+        #expect(resumed.state.epochsCompleted == 1)
+        try resumed.train(on: train, testingOn: test)
+        #expect(Array(resumed.network.parameters) == Array(whole.network.parameters))
+        #expect(resumed.state.history.map(\.testError) == whole.state.history.map(\.testError))
+    }
+
+    @Test func aFileWithoutTrainingStateCannotBeResumed() {
+        let file = ModelFile(network: Network<Float>(architecture: .lenet5, seed: 1))
+        #expect(throws: FileError.self) { try Trainer(resuming: file, path: "plain") }
+    }
+}
