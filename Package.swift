@@ -43,5 +43,6 @@ let package = Package(
         .testTarget(name: "LeNetKernelsTests", dependencies: ["LeNetKernels"]),
         .testTarget(name: "LeNetTests", dependencies: ["LeNet", "LeNetData"]),
         .testTarget(name: "LeNetDataTests", dependencies: ["LeNetData", "CZlib"]),
+        .testTarget(name: "LeNetCLITests", dependencies: ["LeNetCLI"], exclude: ["__Snapshots__"]),
     ]
 )

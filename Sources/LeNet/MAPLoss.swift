@@ -20,12 +20,7 @@ public struct MAPLoss: Sendable, Hashable, Codable {
     public init(j: Double = 0.1) { self.j = j }
 
     func evaluate<S: NetworkScalar>(penalties y: UnsafePointer<S>, classes: Int, label: Int, gradient: UnsafeMutablePointer<S>?) -> S {
-        // Shift by the smallest exponent so no e^{-y} underflows to zero for every term.
-        let jS = S(j)
-        var m = jS
-        for i in 0..<classes { m = Swift.min(m, y[i]) }
-        var z = S.exp(-(jS - m))
-        for i in 0..<classes { z += S.exp(-(y[i] - m)) }
+        let (m, z) = normalizer(y, classes: classes)
         if let g = gradient {
             for i in 0..<classes { g[i] = (i == label ? 1 : 0) - S.exp(-(y[i] - m)) / z }
         }
@@ -34,11 +29,18 @@ public struct MAPLoss: Sendable, Hashable, Codable {
 
     /// q_i as above: how the criterion shares probability between the classes.
     func posteriors<S: NetworkScalar>(penalties y: UnsafePointer<S>, classes: Int, into q: UnsafeMutablePointer<S>) {
+        let (m, z) = normalizer(y, classes: classes)
+        for i in 0..<classes { q[i] = S.exp(-(y[i] - m)) / z }
+    }
+
+    /// (m, z) with e^{-j} + Σ e^{-y_i} = e^{-m} z: shifted by the smallest exponent so no term
+    /// underflows to zero (e^{-y} does in Float for y > ~104).
+    private func normalizer<S: NetworkScalar>(_ y: UnsafePointer<S>, classes: Int) -> (m: S, z: S) {
         let jS = S(j)
         var m = jS
         for i in 0..<classes { m = Swift.min(m, y[i]) }
         var z = S.exp(-(jS - m))
         for i in 0..<classes { z += S.exp(-(y[i] - m)) }
-        for i in 0..<classes { q[i] = S.exp(-(y[i] - m)) / z }
+        return (m, z)
     }
 }

@@ -1,0 +1,37 @@
+import ArgumentParser
+import LeNet
+import Foundation
+import Testing
+@testable import LeNetCLI
+
+/// Compares `text` with the committed snapshot `name`; `RECORD_SNAPSHOTS=1` rewrites it.
+func expectSnapshot(_ text: String, named name: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("__Snapshots__/\(name).txt").path
+    if ProcessInfo.processInfo.environment["RECORD_SNAPSHOTS"] != nil {
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return
+    }
+    let expected = try String(contentsOfFile: path, encoding: .utf8)
+    #expect(text == expected, "\(name) changed; RECORD_SNAPSHOTS=1 swift test -c release rewrites it", sourceLocation: sourceLocation)
+}
+
+@Suite struct LeNetCommandTests {
+    @Test(arguments: ["lenet", "train", "test", "summary"])
+    func helpIsStable(command: String) throws {
+        let subcommands: [String: ParsableCommand.Type] = ["train": Train.self, "test": Test.self, "summary": Summarize.self]
+        let help = subcommands[command].map { LeNetCommand.helpMessage(for: $0, columns: 100) } ?? LeNetCommand.helpMessage(columns: 100)
+        try expectSnapshot(help, named: "help-\(command)")
+    }
+
+    @Test func summaryOfLeNet5PrintsThePapersTotals() throws {
+        try expectSnapshot(Summary(.lenet5).table, named: "summary-lenet5")
+    }
+
+    @Test func badArgumentsAreValidationErrors() {
+        #expect(throws: (any Error).self) { try LeNetCommand.parseAsRoot(["train", "--model", "lenet9"]) }
+        #expect(throws: (any Error).self) { try LeNetCommand.parseAsRoot(["train", "--epochs", "0"]) }
+        #expect(throws: (any Error).self) { try LeNetCommand.parseAsRoot(["train", "--resume", "x", "--optimizer", "adam"]) }
+        #expect(throws: (any Error).self) { try LeNetCommand.parseAsRoot(["train", "--pooling", "median"]) }
+        #expect(throws: Never.self) { try LeNetCommand.parseAsRoot(["train", "--model", "lenet1", "--pooling", "max"]) }
+    }
+}
