@@ -37,8 +37,15 @@ public struct IDXFile: Sendable, Equatable {
             let b = data[4 + 4 * d..<8 + 4 * d].map(Int.init)
             dimensions.append(b[0] << 24 | b[1] << 16 | b[2] << 8 | b[3])
         }
-        let expected = dimensions.reduce(1, *), actual = data.count - headerSize
+        let actual = data.count - headerSize
         let shape = dimensions.map(String.init).joined(separator: "x")
+        // Checked: four 32-bit dimensions can multiply past Int.max.
+        var expected = 1
+        for d in dimensions {
+            let (product, overflow) = expected.multipliedReportingOverflow(by: d)
+            guard !overflow else { throw fail("the header's dimensions \(shape) describe more data than any file holds") }
+            expected = product
+        }
         if actual < expected {
             throw fail("truncated: the header says \(shape) = \(expected) bytes of data, the file has \(actual)")
         }
@@ -70,18 +77,24 @@ public struct IDXFile: Sendable, Equatable {
             let n = chunk.withUnsafeMutableBytes { gzread(file, $0.baseAddress, UInt32($0.count)) }
             if n < 0 {
                 var code: Int32 = 0
-                let message = String(cString: gzerror(file, &code))
-                throw FileError(path: path, problem: "corrupt gzip data: \(message)")
+                throw FileError(path: path, problem: "corrupt gzip data: \(gzipMessage(file, path))")
             }
             if n == 0 { break }
             result += chunk[0..<Int(n)]
         }
         // gzread reports a stream cut short only as an end of file; ask zlib whether it was clean.
         var code: Int32 = 0
-        let message = String(cString: gzerror(file, &code))
+        _ = gzerror(file, &code)
         if code != Z_OK {
-            throw FileError(path: path, problem: "corrupt gzip data: \(message)")
+            throw FileError(path: path, problem: "corrupt gzip data: \(gzipMessage(file, path))")
         }
         return result
+    }
+
+    /// zlib's message for the last error, without the "path: " it puts in front.
+    private static func gzipMessage(_ file: gzFile, _ path: String) -> String {
+        var code: Int32 = 0
+        let message = String(cString: gzerror(file, &code))
+        return message.hasPrefix(path + ": ") ? String(message.dropFirst(path.count + 2)) : message
     }
 }

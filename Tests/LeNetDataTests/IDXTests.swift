@@ -65,6 +65,10 @@ func expectFileError(_ path: String, _ words: String, sourceLocation: SourceLoca
             _ = try IDXFile(parsing: idx(dimensions: [2, 2, 2], data: [1, 2, 3, 4, 5]), path: p)
         }
         expectFileError(p, "2 unexpected bytes after") { _ = try IDXFile(parsing: idx(dimensions: [1], data: [1, 2, 3]), path: p) }
+        // A label file given an image header: its first labels read as huge dimensions.
+        expectFileError(p, "describe more data than any file holds") {
+            _ = try IDXFile(parsing: idx(dimensions: [10_000, 0x0702_0100, 0x0401_0409, 0x0509_0006], data: [1]), path: p)
+        }
     }
 
     @Test func badFiles() throws {
@@ -76,7 +80,7 @@ func expectFileError(_ path: String, _ words: String, sourceLocation: SourceLoca
         gzipped(idx(dimensions: [5000], data: (0..<5000).map { UInt8($0 % 7) }), at: whole)
         let bytes = try Data(contentsOf: URL(fileURLWithPath: whole))
         try bytes.prefix(bytes.count / 2).write(to: URL(fileURLWithPath: cut))
-        expectFileError(cut, "corrupt gzip data") { _ = try IDXFile(contentsOf: cut) }
+        expectFileError(cut, "corrupt gzip data: unexpected end of file") { _ = try IDXFile(contentsOf: cut) }
         // A gzip stream with garbage in the middle.
         var damaged = bytes
         for i in 20..<40 { damaged[i] ^= 0x5A }
