@@ -36,7 +36,7 @@ public struct ModelFile {
     }
 
     public init(network: Network<Float>, training: TrainingState? = nil, optimizer: Optimizer<Float>? = nil) {
-        self.init(architecture: network.architecture, parameters: Array(network.parameters), training: training,
+        self.init(architecture: network.architecture, parameters: network.parameters, training: training,
                   optimizerState: optimizer?.state ?? [:])
     }
 

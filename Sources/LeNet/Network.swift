@@ -10,8 +10,10 @@ public final class Network<S: NetworkScalar> {
     public let loss: Loss
     /// `parameterOffsets[l] ..< parameterOffsets[l + 1]`: layer `l`'s parameters.
     public let parameterOffsets: [Int]
-    /// Every parameter, trainable or fixed, layer after layer.
-    public let parameters: UnsafeMutableBufferPointer<S>
+    /// Every parameter, trainable or fixed, layer after layer. Kept in memory the network owns
+    /// (kernels read it through stable pointers); ``parameters`` copies it out and
+    /// ``withParameters(_:)`` lends it, so no pointer outlives the network.
+    private let storage: UnsafeMutableBufferPointer<S>
 
     private var capacity = 0
     private var outputs: [UnsafeMutablePointer<S>] = []     // [layer][batch, layer output]
@@ -41,12 +43,12 @@ public final class Network<S: NetworkScalar> {
         for layer in layers { offsets.append(offsets.last! + layer.description.parameterCount) }
         parameterOffsets = offsets
         precondition(values.count == offsets.last!, "\(architecture.name) has \(offsets.last!) parameters, not \(values.count)")
-        parameters = .allocate(capacity: values.count)
-        _ = parameters.initialize(from: values)
+        storage = .allocate(capacity: values.count)
+        _ = storage.initialize(from: values)
     }
 
     deinit {
-        parameters.deallocate()
+        storage.deallocate()
         release()
     }
 
@@ -56,7 +58,13 @@ public final class Network<S: NetworkScalar> {
 
     public var inputShape: FeatureShape { layers[0].description.inputShape }
     public var classes: Int { layers.last!.description.outputShape.count }
-    public var parameterCount: Int { parameters.count }
+    public var parameterCount: Int { storage.count }
+
+    /// A copy of every parameter, layer after layer.
+    public var parameters: [S] { Array(storage) }
+
+    /// Lends the parameters for reading or changing them in place (optimizers, checks).
+    public func withParameters<R>(_ body: (UnsafeMutableBufferPointer<S>) throws -> R) rethrows -> R { try body(storage) }
 
     /// The parameters grouped as named tensors, in buffer order.
     public var parameterTensors: [(tensor: ParameterTensor, offset: Int)] {
@@ -92,7 +100,7 @@ public final class Network<S: NetworkScalar> {
         capacity = batch
     }
 
-    private func parameters(of l: Int) -> UnsafeMutablePointer<S> { parameters.baseAddress! + parameterOffsets[l] }
+    private func parameters(of l: Int) -> UnsafeMutablePointer<S> { storage.baseAddress! + parameterOffsets[l] }
 
     /// Runs `batch` samples (`inputShape.count` values each, one after another) through the
     /// network; returns the last layer's outputs, `classes` per sample, valid until the next call.

@@ -1,3 +1,4 @@
+import Foundation
 import RealModule
 
 /// Which optimizer trains a network, and its settings. Codable: a model file keeps them so
@@ -16,11 +17,19 @@ public struct OptimizerSettings: Sendable, Hashable, Codable {
     /// SDLM: a constant global step ε in place of the paper's schedule; SGD and Adam: the step.
     /// `nil` means the default: the paper's schedule for SDLM, 0.01 for SGD, 0.001 for Adam.
     public var learningRate: Double?
+    /// SGD and Adam: the step is multiplied by this after every epoch.
+    public var decay = 1.0
     public var momentum = 0.9
     /// SDLM's μ, which keeps steps bounded where the curvature is small.
     public var mu = 0.02
     /// SDLM: how many samples estimate the curvature before each pass.
     public var curvatureSamples = 500
+    /// SDLM: during the first pass, re-estimate the curvature every this many samples (on
+    /// `curvatureRefreshSamples` of them); 0 keeps the paper's once-per-pass estimate.
+    public var firstPassCurvatureInterval = 0
+    public var curvatureRefreshSamples = 100
+    /// The global step grows linearly from 0 over this many samples at the start of training.
+    public var warmupSamples = 0
     public var beta1 = 0.9
     public var beta2 = 0.999
     public var epsilon = 1e-8
@@ -30,13 +39,18 @@ public struct OptimizerSettings: Sendable, Hashable, Codable {
         self.learningRate = learningRate
     }
 
+    /// The warm-up's factor on the step after `samplesSeen` training samples.
+    public func warmupFactor(samplesSeen: Int) -> Double {
+        warmupSamples > 0 && samplesSeen < warmupSamples ? Double(samplesSeen + 1) / Double(warmupSamples) : 1
+    }
+
     /// The global step for pass `epoch` (0-based).
     public func learningRate(epoch: Int) -> Double {
-        if let learningRate { return learningRate }
+        if let learningRate { return kind == .sdlm ? learningRate : learningRate * pow(decay, Double(epoch)) }
         switch kind {
         case .sdlm: return StochasticDiagonalLevenbergMarquardt.paperSchedule(epoch: epoch)
-        case .sgd: return 0.01
-        case .adam: return 0.001
+        case .sgd: return 0.01 * pow(decay, Double(epoch))
+        case .adam: return 0.001 * pow(decay, Double(epoch))
         }
     }
 }
@@ -89,16 +103,18 @@ public final class Optimizer<S: NetworkScalar> {
             epsilon: rate, mu: S(settings.mu), into: &first)
     }
 
-    /// One update from `gradient`, the sum over `batch` samples of dE/dw (averaged here).
-    public func step(_ parameters: UnsafeMutableBufferPointer<S>, gradient: UnsafePointer<S>, batch: Int) {
+    /// One update from `gradient`, the sum over `batch` samples of dE/dw (averaged here);
+    /// `factor` scales the step (the warm-up).
+    public func step(_ parameters: UnsafeMutableBufferPointer<S>, gradient: UnsafePointer<S>, batch: Int, factor: S = 1) {
         let scale = 1 / S(batch), w = parameters.baseAddress!, n = parameters.count
         switch settings.kind {
         case .sdlm:
             first.withUnsafeBufferPointer { eta in
-                for i in 0..<n { w[i] -= eta[i] * scale * gradient[i] }               // w -= ε/(μ+h) · g
+                let s = factor * scale
+                for i in 0..<n { w[i] -= eta[i] * s * gradient[i] }                   // w -= ε/(μ+h) · g
             }
         case .sgd:
-            let m = S(settings.momentum), lr = rate
+            let m = S(settings.momentum), lr = rate * factor
             first.withUnsafeMutableBufferPointer { v in
                 for i in 0..<n {
                     v[i] = m * v[i] + scale * gradient[i]                               // v = m v + g
@@ -108,7 +124,7 @@ public final class Optimizer<S: NetworkScalar> {
         case .adam:
             steps += 1
             let b1 = S(settings.beta1), b2 = S(settings.beta2), eps = S(settings.epsilon)
-            let c1 = 1 - S.pow(b1, steps), c2 = 1 - S.pow(b2, steps), lr = rate
+            let c1 = 1 - S.pow(b1, steps), c2 = 1 - S.pow(b2, steps), lr = rate * factor
             first.withUnsafeMutableBufferPointer { m in
                 second.withUnsafeMutableBufferPointer { v in
                     for i in 0..<n {

@@ -14,24 +14,29 @@ public struct TrainingConfiguration: Sendable, Codable, Hashable {
         self.seed = seed
     }
 
-    /// LeNet-5, LeNet-1 and the MLPs: the paper's recipe (SDLM, one sample at a time, 20 passes,
-    /// the paper's schedule of ε); the modern LeNet-5: Adam on minibatches, which reaches 99%
-    /// fastest.
+    /// LeNet-5, LeNet-1 and the MLPs: the paper's recipe (SDLM with μ = 0.02, one sample at a
+    /// time, 20 passes, the paper's schedule of ε); the modern LeNet-5: Adam on minibatches
+    /// with a decaying step, which reaches 99% fastest of what we tried.
     ///
-    /// LeNet-5 alone departs from the paper's μ = 0.02: with our curvature estimates (see
-    /// ``StochasticDiagonalLevenbergMarquardt``) LeNet-5 diverges within its first few hundred
-    /// samples at μ = 0.02, 0.05 and 0.1, and trains stably at μ = 0.2. `--mu 0.02` gives the
-    /// paper's value.
+    /// LeNet-5 adds two things to the paper's SDLM. Without them it diverges within its first
+    /// few hundred samples: at initialisation the ±2.4/fan-in weights make the Gauss-Newton
+    /// curvature of the lower layers tiny, so their steps sit at the cap ε/μ, and the curvature
+    /// grows a hundredfold as F6 and C5 grow, long before the next estimate. So the global step
+    /// warms up linearly over the first 10,000 samples, and during the first pass the curvature
+    /// is re-estimated on 100 samples every 1,000.
     public static func defaults(for architecture: Architecture) -> TrainingConfiguration {
         switch architecture {
         case .lenet5:
             var optimizer = OptimizerSettings(kind: .sdlm)
-            optimizer.mu = 0.2
+            optimizer.warmupSamples = 10_000
+            optimizer.firstPassCurvatureInterval = 1_000
             return TrainingConfiguration(epochs: 20, batchSize: 1, optimizer: optimizer)
         case .lenet1, .mlp:
             return TrainingConfiguration(epochs: 20, batchSize: 1, optimizer: OptimizerSettings(kind: .sdlm))
         case .lenet5Modern:
-            return TrainingConfiguration(epochs: 4, batchSize: 32, optimizer: OptimizerSettings(kind: .adam))
+            var optimizer = OptimizerSettings(kind: .adam, learningRate: 0.002)
+            optimizer.decay = 0.7
+            return TrainingConfiguration(epochs: 8, batchSize: 64, optimizer: optimizer)
         }
     }
 }
@@ -133,7 +138,13 @@ public final class Trainer {
             optimizer.beginEpoch(epoch, network: network, inputs: batchInputs, labels: batchLabels, samples: curvatureSamples)
 
             var lossSum = 0.0, correct = 0, done = 0, lastReport = Date()
+            let refresh = configuration.optimizer.firstPassCurvatureInterval
             while done < n {
+                if epoch == 0, refresh > 0, done > 0, done % refresh == 0 {
+                    let samples = min(configuration.optimizer.curvatureRefreshSamples, n - done)
+                    gather(order[done..<done + samples])
+                    optimizer.beginEpoch(epoch, network: network, inputs: batchInputs, labels: batchLabels, samples: samples)
+                }
                 let b = min(batchSize, n - done)
                 gather(order[done..<done + b])
                 gradient.withUnsafeMutableBufferPointer { g in
@@ -141,7 +152,8 @@ public final class Trainer {
                     let r = network.accumulateGradient(inputs: batchInputs, labels: batchLabels, batch: b, into: g.baseAddress!)
                     lossSum += r.loss
                     correct += r.correct
-                    optimizer.step(network.parameters, gradient: g.baseAddress!, batch: b)
+                    let warmup = configuration.optimizer.warmupFactor(samplesSeen: epoch * n + done)
+                    network.withParameters { optimizer.step($0, gradient: g.baseAddress!, batch: b, factor: Float(warmup)) }
                 }
                 done += b
                 if let progress, done == n || Date().timeIntervalSince(lastReport) > 0.2 {

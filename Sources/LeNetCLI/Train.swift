@@ -7,8 +7,9 @@ struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Train a model on MNIST, saving it after every epoch.",
         discussion: """
-        Defaults follow the paper for lenet5 and lenet1 (SDLM, one sample at a time, 20 epochs) \
-        and Adam on minibatches for lenet5-modern. The model file is rewritten atomically after \
+        Defaults follow the paper for lenet5 and lenet1 (SDLM, one sample at a time, 20 epochs; \
+        lenet5 adds a warm-up and early curvature re-estimates, see the README) and Adam on \
+        minibatches for lenet5-modern. The model file is rewritten atomically after \
         every epoch; --resume continues from it, to the same result as an uninterrupted run.
         """
     )
@@ -31,8 +32,17 @@ struct Train: ParsableCommand {
     @Option(help: "The step size; for sdlm a constant global step in place of the paper's schedule.")
     var learningRate: Double?
 
+    @Option(help: "SGD and Adam: multiply the step by this after every epoch (default: the model's recipe).")
+    var decay: Double?
+
     @Option(help: "SDLM's μ: the step of a parameter is ε/(μ + curvature) (default: the model's recipe).")
     var mu: Double?
+
+    @Option(help: "Grow the step linearly over this many samples at the start (default: the model's recipe).")
+    var warmup: Int?
+
+    @Option(help: "SDLM: in the first pass, re-estimate the curvature every this many samples; 0 is the paper's once per pass (default: the model's recipe).")
+    var curvatureInterval: Int?
 
     @Option(help: "Seeds the initial weights and the sample order.")
     var seed: UInt64 = 1
@@ -53,7 +63,12 @@ struct Train: ParsableCommand {
             throw ValidationError("unknown model '\(model)'; the models are \(Architecture.names.joined(separator: ", "))")
         }
         if let mu, !(mu > 0) { throw ValidationError("--mu must be positive") }
-        if resume != nil, batchSize != nil || optimizer != nil || learningRate != nil || mu != nil {
+        if let decay, !(decay > 0 && decay <= 1) { throw ValidationError("--decay must be in (0, 1]") }
+        if let warmup, warmup < 0 { throw ValidationError("--warmup must not be negative") }
+        if let curvatureInterval, curvatureInterval < 0 { throw ValidationError("--curvature-interval must not be negative") }
+        let changesSettings = batchSize != nil || optimizer != nil || learningRate != nil || mu != nil || decay != nil
+            || warmup != nil || curvatureInterval != nil
+        if resume != nil, changesSettings {
             throw ValidationError("--resume continues with the settings saved in the model file; only --epochs, --data and --out apply")
         }
     }
@@ -73,6 +88,9 @@ struct Train: ParsableCommand {
             if let optimizer { configuration.optimizer = OptimizerSettings(kind: optimizer) }
             if let learningRate { configuration.optimizer.learningRate = learningRate }
             if let mu { configuration.optimizer.mu = mu }
+            if let decay { configuration.optimizer.decay = decay }
+            if let warmup { configuration.optimizer.warmupSamples = warmup }
+            if let curvatureInterval { configuration.optimizer.firstPassCurvatureInterval = curvatureInterval }
             configuration.seed = seed
             trainer = Trainer(architecture: architecture, configuration: configuration)
             outPath = out ?? "\(model).safetensors"
