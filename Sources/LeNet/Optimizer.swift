@@ -64,19 +64,22 @@ public final class Optimizer<S: NetworkScalar> {
     public private(set) var second: [S]
     /// Adam: steps taken (for bias correction).
     public private(set) var steps: Int
-    private var rate: S = 0
+    /// The global step of the current epoch (set by `beginEpoch`).
+    private var rate: S
 
     public init(settings: OptimizerSettings, parameterCount: Int) {
         self.settings = settings
         first = [S](repeating: 0, count: parameterCount)
         second = settings.kind == .adam ? [S](repeating: 0, count: parameterCount) : []
         steps = 0
+        rate = S(settings.learningRate(epoch: 0))
     }
 
     /// Restores the state saved by a model file (see ``state``).
     public init(settings: OptimizerSettings, parameterCount: Int, state: [String: [S]], steps: Int) {
         self.settings = settings
         self.steps = steps
+        rate = S(settings.learningRate(epoch: 0))
         first = state["first"] ?? [S](repeating: 0, count: parameterCount)
         second = state["second"] ?? (settings.kind == .adam ? [S](repeating: 0, count: parameterCount) : [])
         precondition(first.count == parameterCount && (settings.kind != .adam || second.count == parameterCount),

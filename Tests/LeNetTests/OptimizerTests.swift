@@ -1,0 +1,50 @@
+import Foundation
+import Testing
+@testable import LeNet
+
+@Suite struct OptimizerTests {
+    @Test func sgdWithMomentum() {
+        let o = Optimizer<Double>(settings: OptimizerSettings(kind: .sgd, learningRate: 0.1), parameterCount: 1)
+        var w: [Double] = [1]
+        w.withUnsafeMutableBufferPointer { p in
+            o.step(p, gradient: [4], batch: 2)   // mean gradient 2: v = 2, w = 1 - 0.2
+            o.step(p, gradient: [4], batch: 2)   // v = 0.9 * 2 + 2 = 3.8, w = 0.8 - 0.38
+        }
+        #expect(abs(w[0] - 0.42) < 1e-12)
+    }
+
+    @Test func adamFirstStepIsTheLearningRate() {
+        let o = Optimizer<Double>(settings: OptimizerSettings(kind: .adam, learningRate: 0.01), parameterCount: 2)
+        var w: [Double] = [1, 1]
+        w.withUnsafeMutableBufferPointer { o.step($0, gradient: [3, -0.5], batch: 1) }
+        #expect(abs(w[0] - 0.99) < 1e-9 && abs(w[1] - 1.01) < 1e-9, "bias-corrected m/sqrt(v) = sign(g)")
+        #expect(o.steps == 1)
+    }
+
+    @Test func theStepSchedules() {
+        #expect((0..<20).map(StochasticDiagonalLevenbergMarquardt.paperSchedule) ==
+            [5e-4, 5e-4, 2e-4, 2e-4, 2e-4, 1e-4, 1e-4, 1e-4, 5e-5, 5e-5, 5e-5, 5e-5] + Array(repeating: 1e-5, count: 8))
+        var adam = OptimizerSettings(kind: .adam, learningRate: 0.002)
+        adam.decay = 0.5
+        #expect(adam.learningRate(epoch: 0) == 0.002 && adam.learningRate(epoch: 2) == 0.0005)
+        var sdlm = OptimizerSettings(kind: .sdlm)
+        sdlm.warmupSamples = 100
+        #expect(sdlm.warmupFactor(samplesSeen: 0) == 0.01 && sdlm.warmupFactor(samplesSeen: 49) == 0.5)
+        #expect(sdlm.warmupFactor(samplesSeen: 100) == 1 && OptimizerSettings(kind: .sdlm).warmupFactor(samplesSeen: 0) == 1)
+    }
+
+    /// SDLM's step for each parameter is ε / (μ + h), h the curvature averaged over the samples.
+    @Test func sdlmStepsFollowTheCurvature() {
+        let network = Network<Double>(architecture: .mlp(hidden: [4]), seed: 1)
+        var rng = SplitMix64(seed: 2)
+        let x = (0..<3 * 784).map { _ in rng.uniform(1) }, labels: [UInt8] = [1, 2, 3]
+        var h = [Double](repeating: 0, count: network.parameterCount)
+        h.withUnsafeMutableBufferPointer { network.accumulateCurvature(inputs: x, labels: labels, batch: 3, into: $0.baseAddress!) }
+        let o = Optimizer<Double>(settings: OptimizerSettings(kind: .sdlm), parameterCount: network.parameterCount)
+        o.beginEpoch(0, network: network, inputs: x, labels: labels, samples: 3)
+        for k in stride(from: 0, to: network.parameterCount, by: 97) {
+            #expect(abs(o.first[k] - 0.0005 / (0.02 + h[k] / 3)) < 1e-15)
+        }
+        #expect(o.first.contains { $0 < 0.02 }, "some parameters have curvature")
+    }
+}
