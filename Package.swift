@@ -23,15 +23,16 @@ let package = Package(
         // Numeric kernels on raw buffers: no model knowledge.
         .target(
             name: "LeNetKernels",
-            dependencies: [.product(name: "RealModule", package: "swift-numerics")]
+            exclude: ["README.md"]
         ),
         // Layers, models, losses, optimizers, training loop, model files.
         .target(
             name: "LeNet",
-            dependencies: ["LeNetKernels", .product(name: "RealModule", package: "swift-numerics")]
+            dependencies: ["LeNetKernels", .product(name: "RealModule", package: "swift-numerics")],
+            exclude: ["README.md"]
         ),
         // IDX / MNIST readers.
-        .target(name: "LeNetData", dependencies: ["LeNet", "CZlib"]),
+        .target(name: "LeNetData", dependencies: ["LeNet", "CZlib"], exclude: ["README.md"]),
         // The `lenet` command: a thin shell over the libraries.
         .executableTarget(
             name: "LeNetCLI",

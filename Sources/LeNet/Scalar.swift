@@ -2,6 +2,6 @@ import RealModule
 
 /// The element types a ``Network`` computes in: `Float` for training and inference, `Double`
 /// for the finite-difference gradient checks.
-public protocol NetworkScalar: BinaryFloatingPoint, Real, SIMDScalar, Sendable {}
+public protocol NetworkScalar: BinaryFloatingPoint, Real, SIMDScalar, Codable, Sendable {}
 extension Float: NetworkScalar {}
 extension Double: NetworkScalar {}

@@ -76,7 +76,6 @@ public struct IDXFile: Sendable, Equatable {
         while true {
             let n = chunk.withUnsafeMutableBytes { gzread(file, $0.baseAddress, UInt32($0.count)) }
             if n < 0 {
-                var code: Int32 = 0
                 throw FileError(path: path, problem: "corrupt gzip data: \(gzipMessage(file, path))")
             }
             if n == 0 { break }
