@@ -56,10 +56,12 @@ import Testing
         #expect((0..<10).map { d in test.labels.filter { $0 == d }.count } == [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009])
     }
 
-    @Test func fashionMNISTLoadsWhenInstalled() throws {
-        let dir = "/usr/share/datasets/fashion-mnist"
-        guard FileManager.default.fileExists(atPath: dir) else { return }
-        let (train, test) = try MNIST.load(directory: dir)
+    static let fashion = "/usr/share/datasets/fashion-mnist"
+
+    /// Skipped (and reported as skipped) where Debian's dataset-fashion-mnist is not installed.
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: fashion), "needs Debian's dataset-fashion-mnist"))
+    func fashionMNISTLoads() throws {
+        let (train, test) = try MNIST.load(directory: Self.fashion)
         #expect(train.count == 60_000 && test.count == 10_000)
     }
 }
