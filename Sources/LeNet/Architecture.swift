@@ -49,6 +49,19 @@ public enum Architecture: Sendable, Hashable, Codable {
         }
     }
 
+    /// Every parameter tensor with its offset in the flat buffer, layer after layer: the layout
+    /// of ``Network/parameters`` and of model files, known without building a network.
+    public var parameterTensors: [(tensor: ParameterTensor, offset: Int)] {
+        var result: [(ParameterTensor, Int)] = [], offset = 0
+        for t in layers.flatMap(\.description.parameterTensors) {
+            result.append((t, offset))
+            offset += t.count
+        }
+        return result
+    }
+
+    public var parameterCount: Int { layers.reduce(0) { $0 + $1.description.parameterCount } }
+
     public var loss: Loss {
         switch self {
         case .lenet5: .map(MAPLoss())

@@ -44,7 +44,6 @@ public protocol LayerDescription: Sendable {
 
 extension LayerDescription {
     public var parameterCount: Int { parameterTensors.reduce(0) { $0 + $1.count } }
-    public var trainableParameterCount: Int { parameterTensors.reduce(0) { $0 + $1.trainableCount } }
 }
 
 /// One layer of a network. An enum rather than an existential so that `Network<Float>` calls

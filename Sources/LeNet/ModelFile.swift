@@ -51,8 +51,7 @@ public struct ModelFile {
         if let training {
             file.metadata["lenet.training"] = String(decoding: try encoder.encode(training), as: UTF8.self)
         }
-        let network = Network<Float>(architecture: architecture, parameters: parameters)
-        for (t, offset) in network.parameterTensors {
+        for (t, offset) in architecture.parameterTensors {
             file.tensors[t.name] = (t.shape, Array(parameters[offset..<offset + t.count]))
         }
         for (name, values) in optimizerState { file.tensors["optimizer.\(name)"] = ([values.count], values) }
@@ -80,9 +79,8 @@ public struct ModelFile {
         } catch {
             throw fail("unknown architecture \(json)")
         }
-        let network = Network<Float>(architecture: architecture, parameters: .init(repeating: 0, count: Network<Float>.parameterCount(of: architecture)))
         parameters = []
-        for (t, _) in network.parameterTensors {
+        for (t, _) in architecture.parameterTensors {
             guard let stored = file.tensors[t.name] else { throw fail("\(architecture.name) needs tensor '\(t.name)', which is missing") }
             guard stored.shape == t.shape else {
                 throw fail("tensor '\(t.name)' has shape \(stored.shape); \(architecture.name) needs \(t.shape)")

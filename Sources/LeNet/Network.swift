@@ -34,7 +34,7 @@ public final class Network<S: NetworkScalar> {
         self.init(architecture: architecture, parameters: values.map { S($0) })
     }
 
-    /// A network with the given parameters (as many as ``parameterCount(of:)`` says).
+    /// A network with the given parameters (as many as the architecture's ``Architecture/parameterCount``).
     public init(architecture: Architecture, parameters values: [S]) {
         self.architecture = architecture
         layers = architecture.layers
@@ -52,10 +52,6 @@ public final class Network<S: NetworkScalar> {
         release()
     }
 
-    public static func parameterCount(of architecture: Architecture) -> Int {
-        architecture.layers.reduce(0) { $0 + $1.description.parameterCount }
-    }
-
     public var inputShape: FeatureShape { layers[0].description.inputShape }
     public var classes: Int { layers.last!.description.outputShape.count }
     public var parameterCount: Int { storage.count }
@@ -67,17 +63,7 @@ public final class Network<S: NetworkScalar> {
     public func withParameters<R>(_ body: (UnsafeMutableBufferPointer<S>) throws -> R) rethrows -> R { try body(storage) }
 
     /// The parameters grouped as named tensors, in buffer order.
-    public var parameterTensors: [(tensor: ParameterTensor, offset: Int)] {
-        var result: [(ParameterTensor, Int)] = []
-        for (l, layer) in layers.enumerated() {
-            var offset = parameterOffsets[l]
-            for t in layer.description.parameterTensors {
-                result.append((t, offset))
-                offset += t.count
-            }
-        }
-        return result
-    }
+    public var parameterTensors: [(tensor: ParameterTensor, offset: Int)] { architecture.parameterTensors }
 
     private func release() {
         for p in outputs + gradients { p.deallocate() }

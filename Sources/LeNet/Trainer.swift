@@ -113,8 +113,9 @@ public final class Trainer {
         let encoding = network.architecture.inputEncoding
         let inputs: [Float] = train.encoded(encoding), testInputs: [Float] = test.encoded(encoding)
         let size = network.inputShape.count, batchSize = configuration.batchSize, n = train.count
-        var batchInputs = [Float](repeating: 0, count: size * max(batchSize, configuration.optimizer.curvatureSamples))
-        var batchLabels = [UInt8](repeating: 0, count: max(batchSize, configuration.optimizer.curvatureSamples))
+        let settings = configuration.optimizer  // read once: the settings do not change during a run
+        var batchInputs = [Float](repeating: 0, count: size * max(batchSize, settings.curvatureSamples))
+        var batchLabels = [UInt8](repeating: 0, count: max(batchSize, settings.curvatureSamples))
         var gradient = [Float](repeating: 0, count: network.parameterCount)
 
         while !isFinished {
@@ -133,15 +134,15 @@ public final class Trainer {
                 }
             }
 
-            let curvatureSamples = min(configuration.optimizer.curvatureSamples, n)
+            let curvatureSamples = min(settings.curvatureSamples, n)
             gather(order[0..<curvatureSamples])
             optimizer.beginEpoch(epoch, network: network, inputs: batchInputs, labels: batchLabels, samples: curvatureSamples)
 
             var lossSum = 0.0, correct = 0, done = 0, lastReport = Date()
-            let refresh = configuration.optimizer.firstPassCurvatureInterval
+            let refresh = settings.firstPassCurvatureInterval
             while done < n {
                 if epoch == 0, refresh > 0, done > 0, done % refresh == 0 {
-                    let samples = min(configuration.optimizer.curvatureRefreshSamples, n - done)
+                    let samples = min(settings.curvatureRefreshSamples, n - done)
                     gather(order[done..<done + samples])
                     optimizer.beginEpoch(epoch, network: network, inputs: batchInputs, labels: batchLabels, samples: samples)
                 }
@@ -152,7 +153,7 @@ public final class Trainer {
                     let r = network.accumulateGradient(inputs: batchInputs, labels: batchLabels, batch: b, into: g.baseAddress!)
                     lossSum += r.loss
                     correct += r.correct
-                    let warmup = configuration.optimizer.warmupFactor(samplesSeen: epoch * n + done)
+                    let warmup = settings.warmupFactor(samplesSeen: epoch * n + done)
                     network.withParameters { optimizer.step($0, gradient: g.baseAddress!, batch: b, factor: Float(warmup)) }
                 }
                 done += b
@@ -165,7 +166,7 @@ public final class Trainer {
             let trainSeconds = Date().timeIntervalSince(start)
             let evaluation = Evaluation(network: network, encoded: testInputs, labels: test.labels)
             let record = EpochRecord(
-                epoch: epoch + 1, learningRate: configuration.optimizer.learningRate(epoch: epoch),
+                epoch: epoch + 1, learningRate: settings.learningRate(epoch: epoch),
                 trainLoss: lossSum / Double(n), trainError: 100 * Double(n - correct) / Double(n),
                 testLoss: evaluation.loss, testError: evaluation.errorRate,
                 trainSeconds: trainSeconds, seconds: Date().timeIntervalSince(start))
