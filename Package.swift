@@ -7,11 +7,16 @@ let package = Package(
     products: [
         .library(name: "LeNet", targets: ["LeNet"]),
         .library(name: "LeNetData", targets: ["LeNetData"]),
+        .library(name: "LeNetImages", targets: ["LeNetImages"]),
+        .library(name: "LeNetServer", targets: ["LeNetServer"]),
+        .library(name: "LeNetONNX", targets: ["LeNetONNX"]),
         .executable(name: "lenet", targets: ["LeNetCLI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
+        .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         // The system zlib, for gzipped IDX files.
@@ -19,6 +24,12 @@ let package = Package(
             name: "CZlib",
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]
+        ),
+        // The system libpng, for reading any PNG (palette, 16-bit, alpha, interlaced).
+        .systemLibrary(
+            name: "CPNG",
+            pkgConfig: "libpng",
+            providers: [.apt(["libpng-dev"]), .brew(["libpng"])]
         ),
         // Numeric kernels on raw buffers: no model knowledge.
         .target(
@@ -33,17 +44,30 @@ let package = Package(
         ),
         // IDX / MNIST readers.
         .target(name: "LeNetData", dependencies: ["LeNet", "CZlib"], exclude: ["README.md"]),
+        // Image files (PNG, PGM) and MNIST-style preprocessing of any digit picture.
+        .target(name: "LeNetImages", dependencies: ["LeNet", "CPNG"]),
+        // The draw-a-digit page and its JSON API; the only target that needs an HTTP server.
+        .target(name: "LeNetServer", dependencies: ["LeNet", "LeNetImages", .product(name: "FlyingFox", package: "FlyingFox")]),
+        // ONNX export; onnx.pb.swift is generated from onnx.proto by scripts/generate-onnx-swift.sh.
+        .target(
+            name: "LeNetONNX",
+            dependencies: ["LeNet", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            exclude: ["onnx.proto"]
+        ),
         // The `lenet` command: a thin shell over the libraries.
         .executableTarget(
             name: "LeNetCLI",
             dependencies: [
-                "LeNet", "LeNetData",
+                "LeNet", "LeNetData", "LeNetImages", "LeNetServer", "LeNetONNX",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "LeNetKernelsTests", dependencies: ["LeNetKernels"]),
         .testTarget(name: "LeNetTests", dependencies: ["LeNet", "LeNetData"]),
         .testTarget(name: "LeNetDataTests", dependencies: ["LeNetData", "CZlib"]),
+        .testTarget(name: "LeNetImagesTests", dependencies: ["LeNetImages", "LeNetData"], exclude: ["Fixtures"]),
+        .testTarget(name: "LeNetONNXTests", dependencies: ["LeNetONNX"]),
+        .testTarget(name: "LeNetServerTests", dependencies: ["LeNetServer", .product(name: "FlyingFox", package: "FlyingFox")]),
         .testTarget(name: "LeNetCLITests", dependencies: ["LeNetCLI"], exclude: ["__Snapshots__"]),
     ]
 )
