@@ -15,18 +15,15 @@ public struct Evaluation: Sendable, Equatable {
     }
 
     init(network: Network<Float>, encoded inputs: [Float], labels: [UInt8], batch: Int = 100) {
-        let k = network.classes, size = network.inputShape.count
+        let k = network.classes
+        let outputs = network.outputs(encoded: inputs, count: labels.count, batch: batch)
         var confusion = [[Int]](repeating: [Int](repeating: 0, count: k), count: k)
         var total = 0.0
-        inputs.withUnsafeBufferPointer { x in
-            for start in stride(from: 0, to: labels.count, by: batch) {
-                let n = min(batch, labels.count - start)
-                let out = network.forward(x.baseAddress! + start * size, batch: n)
-                for b in 0..<n {
-                    let y = out.baseAddress! + b * k, label = Int(labels[start + b])
-                    total += Double(network.loss.evaluate(output: y, classes: k, label: label, gradient: nil))
-                    confusion[label][network.loss.predict(y, classes: k)] += 1
-                }
+        outputs.withUnsafeBufferPointer { out in
+            for (i, label) in labels.map(Int.init).enumerated() {
+                let y = out.baseAddress! + i * k
+                total += Double(network.loss.evaluate(output: y, classes: k, label: label, gradient: nil))
+                confusion[label][network.loss.predict(y, classes: k)] += 1
             }
         }
         self.confusion = confusion
@@ -43,3 +40,24 @@ public struct Evaluation: Sendable, Equatable {
 }
 
 func pad(_ s: String, _ width: Int) -> String { String(repeating: " ", count: max(0, width - s.count)) + s }
+
+extension Network where S == Float {
+    /// The last layer's outputs for every image (`classes` per image, image after image):
+    /// RBF penalties for `lenet5`, scores for the others.
+    public func outputs(for data: LabeledImages, batch: Int = 100) -> [Float] {
+        outputs(encoded: data.encoded(architecture.inputEncoding), count: data.count, batch: batch)
+    }
+
+    func outputs(encoded inputs: [Float], count: Int, batch: Int) -> [Float] {
+        let k = classes, size = inputShape.count
+        var result = [Float](repeating: 0, count: count * k)
+        inputs.withUnsafeBufferPointer { x in
+            for start in stride(from: 0, to: count, by: batch) {
+                let n = min(batch, count - start)
+                let out = forward(x.baseAddress! + start * size, batch: n)
+                for i in 0..<n * k { result[start * k + i] = out[i] }
+            }
+        }
+        return result
+    }
+}
