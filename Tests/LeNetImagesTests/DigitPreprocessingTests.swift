@@ -1,3 +1,4 @@
+import Foundation
 import LeNetData
 import Testing
 @testable import LeNetImages
@@ -71,5 +72,34 @@ import Testing
         }
         let mean = correlations.reduce(0, +) / Double(correlations.count)
         #expect(mean > 0.95, "mean correlation \(mean)")
+    }
+
+    /// A thin dark line on paper lit unevenly (much darker at one side than the line's contrast).
+    @Test func lightingGradientsAreNotInkAndThinStrokesAreThickened() throws {
+        let width = 200, height = 150
+        var pixels = [UInt8](repeating: 0, count: width * height)
+        for y in 0..<height {
+            for x in 0..<width {
+                let paper = 230 - 90 * Double(x) / Double(width) - 30 * Double(y) / Double(height)
+                let line = x == 100 && (30..<120).contains(y)
+                pixels[y * width + x] = UInt8(line ? paper - 70 : paper)
+            }
+        }
+        let digit = try GrayImage(width: width, height: height, pixels: pixels).mnistDigit()
+        let (bx, by) = box(digit)
+        #expect(by.count == 20, "only the line is ink: \(by)")
+        #expect(bx.count <= 4, "only the line is ink: \(bx)")
+        let level = digit.pixels.map { Double($0) / 255 }
+        #expect(GrayImage.strokeWidth(level.map { $0 > 0.2 ? $0 : 0 }, width: 28, height: 28) >= 1.7)
+    }
+
+    @Test func everyExampleDigitIsFound() throws {
+        let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Examples/digits").path
+        let names = try FileManager.default.contentsOfDirectory(atPath: examples).filter { $0.hasSuffix(".png") }
+        #expect(names.count == 30)
+        for name in names {
+            let digit = try ImageFile.read("\(examples)/\(name)").mnistDigit()
+            #expect(max(box(digit).x.count, box(digit).y.count) == 20, "\(name)")
+        }
     }
 }
