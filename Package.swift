@@ -47,7 +47,11 @@ let package = Package(
         // Image files (PNG, PGM) and MNIST-style preprocessing of any digit picture.
         .target(name: "LeNetImages", dependencies: ["LeNet", "CPNG"]),
         // The draw-a-digit page and its JSON API; the only target that needs an HTTP server.
-        .target(name: "LeNetServer", dependencies: ["LeNet", "LeNetImages", .product(name: "FlyingFox", package: "FlyingFox")]),
+        .target(
+            name: "LeNetServer",
+            dependencies: ["LeNet", "LeNetImages", .product(name: "FlyingFox", package: "FlyingFox"),
+                           .product(name: "FlyingSocks", package: "FlyingFox")]
+        ),
         // ONNX export; onnx.pb.swift is generated from onnx.proto by scripts/generate-onnx-swift.sh.
         .target(
             name: "LeNetONNX",

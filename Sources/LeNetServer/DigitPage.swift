@@ -108,7 +108,7 @@ function show(a) {
     const size = s.height * s.width;
     if (size === 1) {
       const c = document.createElement("canvas"); c.width = s.channels; c.height = 1;
-      c.style.width = Math.min(6 * s.channels, 720) + "px"; c.style.height = "14px";
+      c.style.width = s.channels * Math.max(6, Math.min(24, Math.floor(720 / s.channels))) + "px"; c.style.height = "18px";
       paint(c, s.values, s.channels, 1, lo, hi); div.appendChild(c);
     } else {
       const zoom = Math.max(2, Math.round(56 / s.width));

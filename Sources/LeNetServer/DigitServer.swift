@@ -1,4 +1,5 @@
 import FlyingFox
+import FlyingSocks
 import Foundation
 import LeNet
 
@@ -17,7 +18,9 @@ public struct DigitServer: Sendable {
     public init(network: sending Network<Float>, port: UInt16, everyInterface: Bool = false) {
         summary = Summary(network.architecture).table
         api = PredictionAPI(network: network)
-        server = HTTPServer(address: everyInterface ? sockaddr_in.inet(port: port) : try! sockaddr_in.inet(ip4: "127.0.0.1", port: port))
+        // FlyingFox logs every connection to stdout by default; only its problems are worth showing.
+        let address = everyInterface ? sockaddr_in.inet(port: port) : try! sockaddr_in.inet(ip4: "127.0.0.1", port: port)
+        server = HTTPServer(address: address, logger: ProblemLogger())
     }
 
     /// Serves until the task is cancelled.
@@ -57,4 +60,14 @@ public struct DigitServer: Sendable {
         HTTPResponse(statusCode: HTTPStatusCode(status, phrase: status == 200 ? "OK" : "Error"),
                      headers: [.contentType: "application/json"], body: body)
     }
+}
+
+/// Warnings and errors to stderr; requests and connections unlogged.
+struct ProblemLogger: Logging {
+    func logDebug(_ debug: @autoclosure () -> String) {}
+    func logInfo(_ info: @autoclosure () -> String) {}
+    func logWarning(_ warning: @autoclosure () -> String) { log("warning: \(warning())") }
+    func logError(_ error: @autoclosure () -> String) { log("error: \(error())") }
+    func logCritical(_ critical: @autoclosure () -> String) { log("critical: \(critical())") }
+    private func log(_ line: String) { FileHandle.standardError.write(Data("lenet serve: \(line)\n".utf8)) }
 }
