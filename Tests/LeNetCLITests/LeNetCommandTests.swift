@@ -16,9 +16,10 @@ func expectSnapshot(_ text: String, named name: String, sourceLocation: SourceLo
 }
 
 @Suite struct LeNetCommandTests {
-    @Test(arguments: ["lenet", "train", "test", "summary"])
+    @Test(arguments: ["lenet", "train", "test", "summary", "predict", "serve", "export"])
     func helpIsStable(command: String) throws {
-        let subcommands: [String: ParsableCommand.Type] = ["train": Train.self, "test": Test.self, "summary": Summarize.self]
+        let subcommands: [String: ParsableCommand.Type] = ["train": Train.self, "test": Test.self, "summary": Summarize.self,
+                                                           "predict": Predict.self, "serve": Serve.self, "export": Export.self]
         let help = subcommands[command].map { LeNetCommand.helpMessage(for: $0, columns: 100) } ?? LeNetCommand.helpMessage(columns: 100)
         try expectSnapshot(help, named: "help-\(command)")
     }
@@ -33,5 +34,8 @@ func expectSnapshot(_ text: String, named name: String, sourceLocation: SourceLo
         #expect(throws: (any Error).self) { try LeNetCommand.parseAsRoot(["train", "--resume", "x", "--optimizer", "adam"]) }
         #expect(throws: (any Error).self) { try LeNetCommand.parseAsRoot(["train", "--pooling", "median"]) }
         #expect(throws: Never.self) { try LeNetCommand.parseAsRoot(["train", "--model", "lenet1", "--pooling", "max"]) }
+        #expect(throws: (any Error).self) { try LeNetCommand.parseAsRoot(["predict", "--model", "m.safetensors"]) }
+        #expect(throws: (any Error).self) { try LeNetCommand.parseAsRoot(["export", "--model", "m", "--format", "tflite", "--out", "x"]) }
+        #expect(throws: (any Error).self) { try LeNetCommand.parseAsRoot(["serve", "--model", "m", "--port", "70000"]) }
     }
 }
