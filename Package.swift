@@ -45,18 +45,19 @@ let package = Package(
         // IDX / MNIST readers.
         .target(name: "LeNetData", dependencies: ["LeNet", "CZlib"], exclude: ["README.md"]),
         // Image files (PNG, PGM) and MNIST-style preprocessing of any digit picture.
-        .target(name: "LeNetImages", dependencies: ["LeNet", "CPNG"]),
+        .target(name: "LeNetImages", dependencies: ["LeNet", "CPNG"], exclude: ["README.md"]),
         // The draw-a-digit page and its JSON API; the only target that needs an HTTP server.
         .target(
             name: "LeNetServer",
             dependencies: ["LeNet", "LeNetImages", .product(name: "FlyingFox", package: "FlyingFox"),
-                           .product(name: "FlyingSocks", package: "FlyingFox")]
+                           .product(name: "FlyingSocks", package: "FlyingFox")],
+            exclude: ["README.md"]
         ),
         // ONNX export; onnx.pb.swift is generated from onnx.proto by scripts/generate-onnx-swift.sh.
         .target(
             name: "LeNetONNX",
             dependencies: ["LeNet", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
-            exclude: ["onnx.proto"]
+            exclude: ["onnx.proto", "README.md"]
         ),
         // The `lenet` command: a thin shell over the libraries.
         .executableTarget(
