@@ -70,7 +70,7 @@ let package = Package(
         .testTarget(name: "LeNetKernelsTests", dependencies: ["LeNetKernels"]),
         .testTarget(name: "LeNetTests", dependencies: ["LeNet", "LeNetData"]),
         .testTarget(name: "LeNetDataTests", dependencies: ["LeNetData", "CZlib"]),
-        .testTarget(name: "LeNetImagesTests", dependencies: ["LeNetImages", "LeNetData"], exclude: ["Fixtures"]),
+        .testTarget(name: "LeNetImagesTests", dependencies: ["LeNetImages", "LeNetData", "CZlib"], exclude: ["Fixtures"]),
         .testTarget(name: "LeNetONNXTests", dependencies: ["LeNetONNX"]),
         .testTarget(name: "LeNetServerTests", dependencies: ["LeNetServer", .product(name: "FlyingFox", package: "FlyingFox")]),
         .testTarget(name: "LeNetCLITests", dependencies: ["LeNetCLI"], exclude: ["__Snapshots__"]),
