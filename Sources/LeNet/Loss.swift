@@ -17,7 +17,7 @@ public enum Loss: Sendable, Hashable, Codable {
     func curvature<S: NetworkScalar>(output: UnsafePointer<S>, classes: Int, label: Int, into curvature: UnsafeMutablePointer<S>) {
         let q = UnsafeMutablePointer<S>.allocate(capacity: classes)
         defer { q.deallocate() }
-        probabilities(output: output, classes: classes, into: q)
+        posteriors(output: output, classes: classes, into: q)
         for i in 0..<classes { curvature[i] = q[i] * (1 - q[i]) }
     }
 
@@ -29,11 +29,26 @@ public enum Loss: Sendable, Hashable, Codable {
         return best
     }
 
-    /// Class probabilities: softmax of the scores, or, for MAP, of the negated penalties
-    /// (the posterior the criterion implies, without the rubbish class j).
-    public func probabilities<S: NetworkScalar>(output: UnsafePointer<S>, classes: Int, into p: UnsafeMutablePointer<S>) {
+    /// The criterion's posteriors q_i: softmax of the scores, or, for MAP, e^{-y_i} over
+    /// e^{-j} + Σ e^{-y}, which keep the rest for the "none of these" class j (the curvature
+    /// above is built on them).
+    func posteriors<S: NetworkScalar>(output: UnsafePointer<S>, classes: Int, into p: UnsafeMutablePointer<S>) {
         switch self {
         case .map(let l): l.posteriors(penalties: output, classes: classes, into: p)
+        case .softmaxCrossEntropy: SoftmaxCrossEntropy.softmax(output, classes: classes, into: p)
+        }
+    }
+
+    /// How likely each class is, given that the input is one of them: softmax of the scores, or
+    /// of the negated penalties for MAP. Unlike ``posteriors``, these sum to 1: a trained
+    /// LeNet-5's penalties are large enough that the criterion gives j nearly all the mass.
+    public func probabilities<S: NetworkScalar>(output: UnsafePointer<S>, classes: Int, into p: UnsafeMutablePointer<S>) {
+        switch self {
+        case .map:
+            let negated = UnsafeMutablePointer<S>.allocate(capacity: classes)
+            defer { negated.deallocate() }
+            for i in 0..<classes { negated[i] = -output[i] }
+            SoftmaxCrossEntropy.softmax(negated, classes: classes, into: p)
         case .softmaxCrossEntropy: SoftmaxCrossEntropy.softmax(output, classes: classes, into: p)
         }
     }

@@ -2,8 +2,7 @@
 public struct Prediction: Sendable, Equatable, Codable {
     /// The class the network picks (smallest RBF penalty, or largest score).
     public var digit: Int
-    /// One per class (see ``Loss/probabilities(output:classes:into:)``): they sum to 1, or for
-    /// `lenet5` to a little less, the MAP criterion keeping the rest for "none of these" (its j).
+    /// One per class, summing to 1 (see ``Loss/probabilities(output:classes:into:)``).
     public var probabilities: [Double]
     /// The network's raw outputs: RBF penalties for `lenet5`, scores (logits) for the others.
     public var outputs: [Double]

@@ -13,7 +13,7 @@ import SwiftProtobuf
 /// | fully connected | `Flatten` where needed, `Gemm` (transB) |
 /// | 1.7159 tanh(2a/3) | `Mul`, `Tanh`, `Mul` |
 /// | Euclidean RBF output | `Unsqueeze`, `Sub`, `Mul`, `ReduceSum`: Σ (x - prototype)² |
-/// | probabilities | `Softmax`, or for the MAP criterion e^-y_i / (e^-j + Σ e^-y), stabilised |
+/// | probabilities | `Softmax` of the scores, or of the negated penalties (`Neg`) |
 ///
 /// Input `pixels`: float [N, 1, 28, 28], 0 = background, 1 = full ink (MNIST's bytes / 255).
 /// Outputs `outputs` [N, 10] (RBF penalties, lower is better, for `lenet5`; scores otherwise)
@@ -75,18 +75,9 @@ public enum ONNXExport {
         }
         if rank == 4 { x = graph.node("Flatten", [x], attributes: [.int("axis", 1)]) }
         graph.node("Identity", [x], output: "outputs")
-        switch architecture.loss {
-        case .softmaxCrossEntropy:
-            graph.node("Softmax", [x], output: "probabilities", attributes: [.int("axis", 1)])
-        case .map(let map):
-            // e^{-y_i} / (e^{-j} + Σ e^{-y}), every exponent shifted by m = min(j, min y) as MAPLoss does.
-            let j = graph.scalar(Float(map.j))
-            let m = graph.node("Min", [graph.node("ReduceMin", [x], attributes: [.ints("axes", [1]), .int("keepdims", 1)]), j])
-            let e = graph.node("Exp", [graph.node("Sub", [m, x])])
-            let z = graph.node("Add", [graph.node("ReduceSum", [e, graph.constant([1], shape: [1])], attributes: [.int("keepdims", 1)]),
-                                       graph.node("Exp", [graph.node("Sub", [m, j])])])
-            graph.node("Div", [e, z], output: "probabilities")
-        }
+        // Softmax of the scores, or of the negated RBF penalties (Loss.probabilities).
+        let scores = if case .map = architecture.loss { graph.node("Neg", [x]) } else { x }
+        graph.node("Softmax", [scores], output: "probabilities", attributes: [.int("axis", 1)])
 
         var model = Onnx_ModelProto()
         model.irVersion = 7 // the IR version of opset 13

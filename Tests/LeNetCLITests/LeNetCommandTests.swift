@@ -16,10 +16,11 @@ func expectSnapshot(_ text: String, named name: String, sourceLocation: SourceLo
 }
 
 @Suite struct LeNetCommandTests {
-    @Test(arguments: ["lenet", "train", "test", "summary", "predict", "serve", "export"])
+    @Test(arguments: ["lenet", "train", "test", "summary", "predict", "serve", "export", "feature-maps"])
     func helpIsStable(command: String) throws {
         let subcommands: [String: ParsableCommand.Type] = ["train": Train.self, "test": Test.self, "summary": Summarize.self,
-                                                           "predict": Predict.self, "serve": Serve.self, "export": Export.self]
+                                                           "predict": Predict.self, "serve": Serve.self, "export": Export.self,
+                                                           "feature-maps": FeatureMapsPicture.self]
         let help = subcommands[command].map { LeNetCommand.helpMessage(for: $0, columns: 100) } ?? LeNetCommand.helpMessage(columns: 100)
         try expectSnapshot(help, named: "help-\(command)")
     }
@@ -37,5 +38,7 @@ func expectSnapshot(_ text: String, named name: String, sourceLocation: SourceLo
         #expect(throws: (any Error).self) { try LeNetCommand.parseAsRoot(["predict", "--model", "m.safetensors"]) }
         #expect(throws: (any Error).self) { try LeNetCommand.parseAsRoot(["export", "--model", "m", "--format", "tflite", "--out", "x"]) }
         #expect(throws: (any Error).self) { try LeNetCommand.parseAsRoot(["serve", "--model", "m", "--port", "70000"]) }
+        #expect(throws: (any Error).self) { try LeNetCommand.parseAsRoot(["inspect", "feature-maps", "--model", "m"]) }
+        #expect(throws: (any Error).self) { try LeNetCommand.parseAsRoot(["inspect", "feature-maps", "--model", "m", "--index", "1", "--image", "x"]) }
     }
 }
