@@ -7,9 +7,14 @@ public struct Prediction: Sendable, Equatable, Codable {
     /// The network's raw outputs: RBF penalties for `lenet5`, scores (logits) for the others.
     public var outputs: [Double]
 
+    public struct Ranked: Sendable, Equatable, Codable {
+        public var digit: Int
+        public var probability: Double
+    }
+
     /// The `k` likeliest classes, likeliest first.
-    public func top(_ k: Int) -> [(digit: Int, probability: Double)] {
-        probabilities.indices.sorted { probabilities[$0] > probabilities[$1] }.prefix(k).map { ($0, probabilities[$0]) }
+    public func top(_ k: Int) -> [Ranked] {
+        probabilities.indices.sorted { probabilities[$0] > probabilities[$1] }.prefix(k).map { Ranked(digit: $0, probability: probabilities[$0]) }
     }
 }
 

@@ -44,9 +44,7 @@ struct FeatureMapsPicture: ParsableCommand {
             digit = GrayImage(width: 28, height: 28, pixels: Array(test.pixels[index * 784..<(index + 1) * 784]))
             source = "TEST DIGIT \(index), LABEL \(test.labels[index])"
         } else {
-            do { digit = try ImageFile.read(image!).mnistDigit() } catch let error as GrayImage.NoDigitFound {
-                throw FileError(path: image!, problem: error.description)
-            }
+            digit = try ImageFile.readDigit(image!)
             source = image!.split(separator: "/").last.map(String.init) ?? image!
         }
         let network = file.makeNetwork()

@@ -32,27 +32,23 @@ struct Predict: ParsableCommand {
     struct Result: Encodable {
         var file: String
         var digit: Int
-        var top: [Ranked]
+        var top: [Prediction.Ranked]
         var probabilities: [Double]
     }
-    struct Ranked: Encodable { var digit: Int; var probability: Double }
 
     func run() throws {
         let network = try ModelFile.read(model).makeNetwork()
         var results: [Result] = [], failures = 0
         for path in images {
             do {
-                let digit: GrayImage
-                do { digit = try ImageFile.read(path).mnistDigit() } catch let error as GrayImage.NoDigitFound {
-                    throw FileError(path: path, problem: error.description)
-                }
+                let digit = try ImageFile.readDigit(path)
                 if let directory = saveInputs {
                     let name = ((path as NSString).lastPathComponent as NSString).deletingPathExtension + ".28x28.pgm"
                     try writeAtomically(Data("P5\n28 28\n255\n".utf8 + digit.pixels), to: (directory as NSString).appendingPathComponent(name))
                 }
                 let prediction = network.predict(pixels: digit.pixels)
                 let top = prediction.top(3)
-                results.append(Result(file: path, digit: prediction.digit, top: top.map { Ranked(digit: $0.digit, probability: $0.probability) },
+                results.append(Result(file: path, digit: prediction.digit, top: top,
                                       probabilities: prediction.probabilities))
                 if !json {
                     print("\(path): \(prediction.digit)   (" + top.map { String(format: "%d %.1f%%", $0.digit, 100 * $0.probability) }.joined(separator: ", ") + ")")

@@ -15,6 +15,14 @@ public enum ImageFile {
         return try decode([UInt8](data), path: path)
     }
 
+    /// Reads a picture of one digit and prepares it as MNIST's (``GrayImage/mnistDigit()``);
+    /// a blank picture is an error naming the file.
+    public static func readDigit(_ path: String) throws -> GrayImage {
+        do { return try read(path).mnistDigit() } catch let error as GrayImage.NoDigitFound {
+            throw FileError(path: path, problem: error.description)
+        }
+    }
+
     /// Decodes PNG or PGM bytes; `path` names the source in errors.
     public static func decode(_ bytes: [UInt8], path: String) throws -> GrayImage {
         if bytes.starts(with: pngSignature) { return try decodePNG(bytes, path: path) }
@@ -28,11 +36,7 @@ public enum ImageFile {
     static func decodePNG(_ bytes: [UInt8], path: String) throws -> GrayImage {
         var image = png_image()
         image.version = png_uint_32(PNG_IMAGE_VERSION)
-        func failure() -> FileError {
-            let message = withUnsafeBytes(of: image.message) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-            png_image_free(&image)
-            return FileError(path: path, problem: "bad PNG: \(message)")
-        }
+        func failure() -> FileError { FileError(path: path, problem: "bad PNG: \(freeingWithMessage(&image))") }
         guard bytes.withUnsafeBytes({ png_image_begin_read_from_memory(&image, $0.baseAddress, $0.count) }) != 0 else { throw failure() }
         let width = Int(image.width), height = Int(image.height)
         guard width * height <= 1 << 26 else {
@@ -107,4 +111,11 @@ public enum ImageFile {
         }
         throw fail("sample \(over) is above the maximum value \(maxval)")
     }
+}
+
+/// libpng's message for a failed simplified-API call; frees the image's resources.
+func freeingWithMessage(_ image: inout png_image) -> String {
+    let message = withUnsafeBytes(of: image.message) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+    png_image_free(&image)
+    return message
 }

@@ -45,8 +45,6 @@ public enum PNGWriter {
     struct PNGError: Error { var message: String }
 
     private static func failure(_ image: inout png_image) -> PNGError {
-        let message = withUnsafeBytes(of: image.message) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-        png_image_free(&image)
-        return PNGError(message: "cannot encode PNG: \(message)")
+        PNGError(message: "cannot encode PNG: \(freeingWithMessage(&image))")
     }
 }

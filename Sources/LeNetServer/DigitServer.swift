@@ -33,7 +33,8 @@ public struct DigitServer: Sendable {
         await server.appendRoute("GET /api/model") { _ in Self.json(200, model) }
         await server.appendRoute("POST /api/predict") { request in
             if let length = request.headers[.contentLength].flatMap(Int.init), length > PredictionAPI.maximumBodySize {
-                return Self.json(413, Data(#"{"status":413,"error":"request body of \#(length) bytes is over the limit of \#(PredictionAPI.maximumBodySize)"}"#.utf8))
+                let failure = PredictionAPI.Failure.tooLarge(length)
+                return Self.json(failure.status, failure.json)
             }
             var body = Data()
             for try await chunk in request.bodySequence {
@@ -44,7 +45,7 @@ public struct DigitServer: Sendable {
             return Self.json(status, json)
         }
         await server.appendRoute("*") { request in
-            Self.json(404, Data(#"{"status":404,"error":"no route for \#(request.method.rawValue) \#(request.path)"}"#.utf8))
+            Self.json(404, PredictionAPI.Failure(status: 404, error: "no route for \(request.method.rawValue) \(request.path)").json)
         }
         try await server.run()
     }

@@ -37,10 +37,6 @@ public final class PredictionAPI: Sendable {
     }
 
     public struct Response: Codable, Sendable {
-        public struct Ranked: Codable, Sendable {
-            public var digit: Int
-            public var probability: Double
-        }
         public struct Stage: Codable, Sendable {
             public var name: String
             public var channels: Int
@@ -51,7 +47,7 @@ public final class PredictionAPI: Sendable {
         public var model: String
         public var digit: Int
         public var probabilities: [Double]
-        public var top: [Ranked]
+        public var top: [Prediction.Ranked]
         public var outputs: [Double]
         public var input: [UInt8]
         public var stages: [Stage]
@@ -60,24 +56,27 @@ public final class PredictionAPI: Sendable {
     public struct Failure: Error, Codable {
         public var status: Int
         public var error: String
+
+        static func tooLarge(_ bytes: Int) -> Failure {
+            Failure(status: 413, error: "request body of \(bytes) bytes is over the limit of \(PredictionAPI.maximumBodySize)")
+        }
+
+        var json: Data { (try? JSONEncoder().encode(self)) ?? Data() }
     }
 
     /// Answers one request body with an HTTP status and a JSON body.
     public func respond(to body: Data) -> (status: Int, json: Data) {
-        let encoder = JSONEncoder()
         do {
-            return (200, try encoder.encode(try answer(body)))
+            return (200, try JSONEncoder().encode(try answer(body)))
         } catch let failure as Failure {
-            return (failure.status, (try? encoder.encode(failure)) ?? Data())
+            return (failure.status, failure.json)
         } catch {
-            return (500, Data(#"{"status":500,"error":"internal error"}"#.utf8))
+            return (500, Failure(status: 500, error: "internal error").json)
         }
     }
 
     func answer(_ body: Data) throws -> Response {
-        guard body.count <= Self.maximumBodySize else {
-            throw Failure(status: 413, error: "request body of \(body.count) bytes is over the limit of \(Self.maximumBodySize)")
-        }
+        guard body.count <= Self.maximumBodySize else { throw Failure.tooLarge(body.count) }
         let request: Request
         do { request = try JSONDecoder().decode(Request.self, from: body) } catch {
             throw Failure(status: 400, error: "bad JSON: \(Self.describe(error))")
@@ -101,7 +100,7 @@ public final class PredictionAPI: Sendable {
                 let prediction = network.predict(pixels: digit.pixels)
                 return Response(
                     model: modelName, digit: prediction.digit, probabilities: prediction.probabilities,
-                    top: prediction.top(3).map { Response.Ranked(digit: $0.digit, probability: $0.probability) },
+                    top: prediction.top(3),
                     outputs: prediction.outputs, input: digit.pixels,
                     stages: network.featureMaps().map {
                         Response.Stage(name: $0.name, channels: $0.shape.channels, height: $0.shape.height,
