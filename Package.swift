@@ -45,7 +45,7 @@ let package = Package(
         // IDX / MNIST readers.
         .target(name: "LeNetData", dependencies: ["LeNet", "CZlib"], exclude: ["README.md"]),
         // Image files (PNG, PGM) and MNIST-style preprocessing of any digit picture.
-        .target(name: "LeNetImages", dependencies: ["LeNet", "CPNG"], exclude: ["README.md"]),
+        .target(name: "LeNetImages", dependencies: ["LeNet", "CPNG", "CZlib"], exclude: ["README.md"]),
         // The draw-a-digit page and its JSON API; the only target that needs an HTTP server.
         .target(
             name: "LeNetServer",

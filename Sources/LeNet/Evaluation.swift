@@ -48,6 +48,12 @@ extension Network where S == Float {
         outputs(encoded: data.encoded(architecture.inputEncoding), count: data.count, batch: batch)
     }
 
+    /// The class the network picks for every image.
+    public func predictions(for data: LabeledImages, batch: Int = 100) -> [Int] {
+        let k = classes, out = outputs(for: data, batch: batch)
+        return out.withUnsafeBufferPointer { y in (0..<data.count).map { loss.predict(y.baseAddress! + $0 * k, classes: k) } }
+    }
+
     func outputs(encoded inputs: [Float], count: Int, batch: Int) -> [Float] {
         let k = classes, size = inputShape.count
         var result = [Float](repeating: 0, count: count * k)

@@ -106,18 +106,20 @@ struct Train: ParsableCommand {
         print("epoch      lr  train loss  train err  test err   seconds  images/s")
         fflush(nil)
         let display = ProgressDisplay()
-        let start = Date()
+        let start = Date(), logPath = TrainingLog.path(forModel: outPath)
         try trainer.train(on: train, testingOn: test, progress: display.update) { record in
             display.clear()
             print(String(format: "%5d  %6.0e  %10.4f  %8.2f%%  %7.2f%%  %8.1f  %8.0f", record.epoch, record.learningRate,
                          record.trainLoss, record.trainError, record.testError, record.seconds,
                          Double(train.count) / record.trainSeconds))
             try trainer.modelFile.write(to: outPath)
+            try TrainingLog.write(trainer.state.history, to: logPath)
             fflush(nil)  // each epoch's line as it ends, also into a file or pipe
         }
         let evaluation = Evaluation(network: trainer.network, data: test)
-        print(String(format: "\ntest error %.2f%% (%d of %d), %.1f s in all; saved %@\n", evaluation.errorRate,
+        print(String(format: "\ntest error %.2f%% (%d of %d), %.1f s in all; saved %@", evaluation.errorRate,
                      evaluation.errors, evaluation.count, Date().timeIntervalSince(start), outPath))
+        print("per-epoch log: \(logPath) (lenet inspect curves draws it)\n")
         print(evaluation.confusionTable)
     }
 }

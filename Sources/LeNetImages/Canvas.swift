@@ -17,8 +17,10 @@ public struct Canvas: Sendable {
 
     /// Fills a rectangle, clipped to the canvas.
     public mutating func fill(x: Int, y: Int, width w: Int, height h: Int, color: Color) {
-        for v in max(0, y)..<min(height, y + h) {
-            for u in max(0, x)..<min(width, x + w) {
+        let x0 = max(0, x), x1 = min(width, x + w), y0 = max(0, y), y1 = min(height, y + h)
+        guard x0 < x1, y0 < y1 else { return }
+        for v in y0..<y1 {
+            for u in x0..<x1 {
                 let i = 3 * (v * width + u)
                 pixels[i] = color.r; pixels[i + 1] = color.g; pixels[i + 2] = color.b
             }
@@ -33,6 +35,38 @@ public struct Canvas: Sendable {
         for (i, value) in values.enumerated() {
             let level = UInt8((max(0, min(1, (value - low) / span)) * 255).rounded())
             fill(x: x + (i % mapWidth) * zoom, y: y + (i / mapWidth) * zoom, width: zoom, height: zoom, color: (level, level, level))
+        }
+    }
+
+    /// Draws values on a blue-white-red scale: `-limit` blue, 0 white, `limit` red, so the sign
+    /// of a weight reads at a glance.
+    public mutating func draw<C: Collection<Float>>(diverging values: C, mapWidth: Int, x: Int, y: Int, zoom: Int, limit: Float) {
+        for (i, value) in values.enumerated() {
+            let t = max(-1, min(1, value / max(limit, .leastNormalMagnitude)))
+            let fade = UInt8(((1 - abs(t)) * 255).rounded())
+            fill(x: x + (i % mapWidth) * zoom, y: y + (i / mapWidth) * zoom, width: zoom, height: zoom,
+                 color: t >= 0 ? (255, fade, fade) : (fade, fade, 255))
+        }
+    }
+
+    /// A straight line `thickness` pixels wide from (x0, y0) to (x1, y1).
+    public mutating func drawLine(from x0: Int, _ y0: Int, to x1: Int, _ y1: Int, color: Color, thickness: Int = 2) {
+        let steps = max(abs(x1 - x0), abs(y1 - y0), 1)
+        for k in 0...steps {
+            let x = x0 + (x1 - x0) * k / steps, y = y0 + (y1 - y0) * k / steps
+            fill(x: x - thickness / 2, y: y - thickness / 2, width: thickness, height: thickness, color: color)
+        }
+    }
+
+    /// Copies `other` with its top-left corner at (x, y), clipped to this canvas.
+    public mutating func draw(canvas other: Canvas, x: Int, y: Int) {
+        let u0 = max(0, -x), u1 = min(other.width, width - x), v0 = max(0, -y), v1 = min(other.height, height - y)
+        guard u0 < u1, v0 < v1 else { return }
+        for v in v0..<v1 {
+            for u in u0..<u1 {
+                let from = 3 * (v * other.width + u), to = 3 * ((y + v) * width + x + u)
+                pixels[to] = other.pixels[from]; pixels[to + 1] = other.pixels[from + 1]; pixels[to + 2] = other.pixels[from + 2]
+            }
         }
     }
 
