@@ -9,6 +9,11 @@ public struct Evaluation: Sendable, Equatable {
     /// Percent of samples misclassified.
     public var errorRate: Double { 100 * Double(errors) / Double(max(count, 1)) }
 
+    public init(confusion: [[Int]], loss: Double) {
+        self.confusion = confusion
+        self.loss = loss
+    }
+
     /// Runs `network` on every sample, `batch` at a time.
     public init(network: Network<Float>, data: LabeledImages, batch: Int = 100) {
         self.init(network: network, encoded: data.encoded(network.architecture.inputEncoding), labels: data.labels, batch: batch)

@@ -6,8 +6,7 @@ import Foundation
 public enum TrainingLog {
     /// Where the log of a model file goes: `lenet5.safetensors` -> `lenet5.log.jsonl`.
     public static func path(forModel model: String) -> String {
-        let url = URL(fileURLWithPath: model)
-        return url.pathExtension == "safetensors" ? url.deletingPathExtension().path + ".log.jsonl" : model + ".log.jsonl"
+        (model.hasSuffix(".safetensors") ? String(model.dropLast(".safetensors".count)) : model) + ".log.jsonl"
     }
 
     public static func encode(_ history: [EpochRecord]) throws -> Data {

@@ -29,14 +29,17 @@ struct DigitChoice: ParsableArguments {
             return (try ImageFile.readDigit(image), image.split(separator: "/").last.map(String.init) ?? image)
         }
         let test = try loadMNIST(dataOptions).test
-        let index = index!
-        guard (0..<test.count).contains(index) else {
-            throw ValidationError("--index \(index) is out of range: the test set has \(test.count) digits (0...\(test.count - 1))")
-        }
-        let area = test.width * test.height
-        return (GrayImage(width: test.width, height: test.height, pixels: Array(test.pixels[index * area..<(index + 1) * area])),
-                "TEST DIGIT \(index), LABEL \(test.labels[index])")
+        return (try testDigit(index!, of: test), "TEST DIGIT \(index!), LABEL \(test.labels[index!])")
     }
+}
+
+/// Test digit `index` as an image, or an error saying the range.
+func testDigit(_ index: Int, of test: LabeledImages) throws -> GrayImage {
+    guard (0..<test.count).contains(index) else {
+        throw RequestError("--index \(index) is out of range: the test set has \(test.count) digits (0...\(test.count - 1))")
+    }
+    let area = test.width * test.height
+    return GrayImage(width: test.width, height: test.height, pixels: Array(test.pixels[index * area..<(index + 1) * area]))
 }
 
 struct FeatureMapsPicture: ParsableCommand {

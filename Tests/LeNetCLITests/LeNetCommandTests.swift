@@ -16,11 +16,15 @@ func expectSnapshot(_ text: String, named name: String, sourceLocation: SourceLo
 }
 
 @Suite struct LeNetCommandTests {
-    @Test(arguments: ["lenet", "train", "test", "summary", "predict", "serve", "export", "feature-maps"])
+    @Test(arguments: ["lenet", "train", "test", "summary", "predict", "serve", "export", "feature-maps", "shift", "kernels",
+                      "mistakes", "confusion", "curves", "robustness", "report"])
     func helpIsStable(command: String) throws {
         let subcommands: [String: ParsableCommand.Type] = ["train": Train.self, "test": Test.self, "summary": Summarize.self,
                                                            "predict": Predict.self, "serve": Serve.self, "export": Export.self,
-                                                           "feature-maps": FeatureMapsPicture.self]
+                                                           "feature-maps": FeatureMapsPicture.self, "shift": ShiftPicture.self,
+                                                           "kernels": KernelsPicture.self, "mistakes": MistakesGrid.self,
+                                                           "confusion": ConfusionHeatMap.self, "curves": CurvesPlot.self,
+                                                           "robustness": RobustnessStudy.self, "report": Report.self]
         let help = subcommands[command].map { LeNetCommand.helpMessage(for: $0, columns: 100) } ?? LeNetCommand.helpMessage(columns: 100)
         try expectSnapshot(help, named: "help-\(command)")
     }
@@ -40,5 +44,12 @@ func expectSnapshot(_ text: String, named name: String, sourceLocation: SourceLo
         #expect(throws: (any Error).self) { try LeNetCommand.parseAsRoot(["serve", "--model", "m", "--port", "70000"]) }
         #expect(throws: (any Error).self) { try LeNetCommand.parseAsRoot(["inspect", "feature-maps", "--model", "m"]) }
         #expect(throws: (any Error).self) { try LeNetCommand.parseAsRoot(["inspect", "feature-maps", "--model", "m", "--index", "1", "--image", "x"]) }
+        #expect(throws: (any Error).self) { try LeNetCommand.parseAsRoot(["inspect", "shift", "--model", "m"]) }
+        #expect(throws: (any Error).self) { try LeNetCommand.parseAsRoot(["inspect", "shift", "--model", "m", "--index", "1", "--delay", "0"]) }
+        #expect(throws: (any Error).self) { try LeNetCommand.parseAsRoot(["inspect", "curves"]) }
+        #expect(throws: (any Error).self) { try LeNetCommand.parseAsRoot(["inspect", "robustness"]) }
+        #expect(throws: (any Error).self) { try LeNetCommand.parseAsRoot(["inspect", "robustness", "--model", "a", "--samples", "0"]) }
+        #expect(throws: (any Error).self) { try LeNetCommand.parseAsRoot(["report", "--model", "a", "--robustness-samples", "-1"]) }
+        #expect(throws: Never.self) { try LeNetCommand.parseAsRoot(["inspect", "robustness", "--model", "a", "b", "c"]) }
     }
 }
