@@ -1,3 +1,4 @@
+import LeNetKernels
 import RealModule
 
 /// An elementwise nonlinearity as its own layer (no parameters, no connections counted).
@@ -32,7 +33,16 @@ public struct ActivationLayer: LayerDescription {
         switch function {
         case .scaledTanh:
             let a = S(Self.tanhAmplitude), s = S(Self.tanhSlope)
-            for i in 0..<n { output[i] = a * S.tanh(s * input[i]) }          // y = A tanh(S x)
+            if S.self == Float.self {
+                // Training and inference: the vectorised kernel (within 3.7e-7 of tanh).
+                input.withMemoryRebound(to: Float.self, capacity: n) { x in
+                    output.withMemoryRebound(to: Float.self, capacity: n) { y in
+                        scaledTanh(x, into: y, count: n, amplitude: Float(a), slope: Float(s))
+                    }
+                }
+            } else {
+                for i in 0..<n { output[i] = a * S.tanh(s * input[i]) }      // y = A tanh(S x), Double checks
+            }
         case .relu:
             for i in 0..<n { output[i] = input[i] > 0 ? input[i] : 0 }      // y = max(0, x)
         }

@@ -1,3 +1,5 @@
+import Dispatch
+
 /// A model's layers, its loss and its parameters, with the buffers one batch needs.
 ///
 /// All parameters live in one flat buffer, layer after layer, each layer's tensors in the order
@@ -20,6 +22,10 @@ public final class Network<S: NetworkScalar> {
     private var gradients: [UnsafeMutablePointer<S>] = []   // dE/d(output of layer), same shapes
     private var lossGradient: UnsafeMutablePointer<S>?      // [batch, classes], for the curvature pass
     private var lastInput: UnsafePointer<S>?
+
+    /// When set, every layer's forward and backward time is added to it (``Benchmark``);
+    /// nil, the default, reads no clocks.
+    public var layerClock: LayerClock?
 
     /// A network with freshly initialised parameters; the same seed gives the same parameters.
     public convenience init(architecture: Architecture, seed: UInt64) {
@@ -96,7 +102,7 @@ public final class Network<S: NetworkScalar> {
         lastInput = input
         var x = input
         for (l, layer) in layers.enumerated() {
-            layer.forward(parameters: parameters(of: l), input: x, output: outputs[l], batch: batch)
+            timed(l, backward: false) { layer.forward(parameters: parameters(of: l), input: x, output: outputs[l], batch: batch) }
             x = UnsafePointer(outputs[l])
         }
         return UnsafeBufferPointer(start: x, count: classes * batch)
@@ -145,6 +151,15 @@ public final class Network<S: NetworkScalar> {
         propagate(batch: batch, into: curvature, curvature: true)
     }
 
+    @inline(__always)
+    private func timed(_ l: Int, backward: Bool, _ body: () -> Void) {
+        guard let clock = layerClock else { return body() }
+        let start = DispatchTime.now().uptimeNanoseconds
+        body()
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
+        if backward { clock.backward[l] += seconds } else { clock.forward[l] += seconds }
+    }
+
     private func propagate(batch: Int, into parameterGradient: UnsafeMutablePointer<S>, curvature: Bool) {
         for l in stride(from: layers.count - 1, through: 0, by: -1) {
             let input = l == 0 ? lastInput! : UnsafePointer(outputs[l - 1])
@@ -155,9 +170,22 @@ public final class Network<S: NetworkScalar> {
                                             outputGradient: l == layers.count - 1 ? lossGradient : nil, outputCurvature: gradients[l],
                                             inputCurvature: inputGradient, parameterCurvature: dp, batch: batch)
             } else {
-                layers[l].backward(parameters: p, input: input, output: outputs[l], outputGradient: gradients[l],
-                                   inputGradient: inputGradient, parameterGradient: dp, batch: batch)
+                timed(l, backward: true) {
+                    layers[l].backward(parameters: p, input: input, output: outputs[l], outputGradient: gradients[l],
+                                       inputGradient: inputGradient, parameterGradient: dp, batch: batch)
+                }
             }
         }
+    }
+}
+
+/// Seconds spent in each layer, forward and backward, summed over the passes it watched.
+public final class LayerClock {
+    public var forward: [Double]
+    public var backward: [Double]
+
+    public init(layers: Int) {
+        forward = Array(repeating: 0, count: layers)
+        backward = Array(repeating: 0, count: layers)
     }
 }

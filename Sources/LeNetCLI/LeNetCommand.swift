@@ -6,7 +6,7 @@ struct LeNetCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lenet",
         abstract: "LeNet-5 and LeNet-1, faithful to the papers, trained on MNIST.",
-        subcommands: [Train.self, Test.self, Summarize.self, Predict.self, Serve.self, Export.self, Inspect.self, Report.self]
+        subcommands: [Train.self, Test.self, Summarize.self, Predict.self, Serve.self, Export.self, Inspect.self, Report.self, Bench.self]
     )
 
 }

@@ -36,7 +36,36 @@ func isConnected(_ connected: UnsafePointer<Bool>?, _ o: Int, _ i: Int, _ inputC
 
 // MARK: forward
 
+/// Where a block of four SIMD8 accumulators sits in an `oh` x `ow` output: `rows` rows of
+/// `ow` / 8 rounded up vectors, rows x vectors = 4. The last vector of a row starts at `ow - 8`
+/// and the last rows at `oh - rows`, so blocks overlap instead of running past the edge; the
+/// overlapping lanes are computed twice and stored with the same value. (A mask or a scalar
+/// tail would cost more than the repeated work on LeNet's 28-, 24-, 10- and 8-wide maps.)
+@usableFromInline
+struct Blocking {
+    @usableFromInline let rows: Int, vectors: Int
+    /// Column of each vector, row of each block start.
+    @usableFromInline let columns: SIMD4<Int>
+
+    @inlinable init(outputHeight oh: Int, outputWidth ow: Int) {
+        let v = min(4, (ow + 7) / 8)
+        vectors = v
+        rows = min(oh, 4 / v)
+        columns = SIMD4(0, min(8, ow - 8), min(16, ow - 8), min(24, ow - 8))
+    }
+
+    /// Row and column of accumulator `j` in a block starting at row `y`.
+    @inlinable @inline(__always) func place(_ j: Int, y: Int) -> (row: Int, column: Int) {
+        (y + Swift.min(j / vectors, rows - 1), columns[j % vectors])
+    }
+}
+
 /// out[o,y,x] = bias[o] + Σ_{i connected to o} Σ_{ky,kx} w[o,i,ky,kx] · in[i, y+ky, x+kx]
+///
+/// Blocks of four SIMD8 accumulators (one output row of up to 32 values, or 2 rows of 16, or 4
+/// of 8) stay in registers through all k·k taps of every connected input map, with each
+/// weight broadcast once per block: the arithmetic is `acc + w * x` (not `addingProduct`, which
+/// without FMA code generation becomes scalar `fmaf` calls).
 @inlinable
 public func convolutionForward<S: BinaryFloatingPoint & SIMDScalar>(
     _ s: ConvolutionShape,
@@ -59,19 +88,59 @@ public func convolutionForward<S: BinaryFloatingPoint & SIMDScalar>(
             out[0] = sum
             continue
         }
-        out.update(repeating: bias[o], count: outPlane)
-        for i in 0..<s.inputChannels where isConnected(connected, o, i, s.inputChannels) {
-            let w = weights + (o * s.inputChannels + i) * k * k
-            let plane = input + i * inPlane
-            for y in 0..<oh {
-                let outRow = out + y * ow
-                for ky in 0..<k {
-                    let inRow = plane + (y + ky) * iw
-                    for kx in 0..<k {
-                        // Row axpy: contiguous in x, so it vectorises.
-                        let wv = w[ky * k + kx], src = inRow + kx
-                        for x in 0..<ow { outRow[x] += wv * src[x] }
+        guard ow >= 8 else {
+            convolutionForwardRows(s, o: o, input: input, weights: weights, bias: bias, connected: connected, output: out)
+            continue
+        }
+        // Column chunks of at most 32 (the last overlapping the one before), then row blocks.
+        let block = Blocking(outputHeight: oh, outputWidth: Swift.min(ow, 32))
+        for chunk in stride(from: 0, to: ow, by: 32) {
+            let c0 = Swift.min(chunk, ow - Swift.min(ow, 32))
+            var y = 0
+            while y < oh {
+                let y0 = Swift.min(y, oh - block.rows)
+                let p0 = block.place(0, y: y0), p1 = block.place(1, y: y0), p2 = block.place(2, y: y0), p3 = block.place(3, y: y0)
+                var a0 = SIMD8<S>(repeating: bias[o]), a1 = a0, a2 = a0, a3 = a0
+                for i in 0..<s.inputChannels where isConnected(connected, o, i, s.inputChannels) {
+                    let w = weights + (o * s.inputChannels + i) * k * k, plane = input + i * inPlane + c0
+                    let q0 = plane + p0.row * iw + p0.column, q1 = plane + p1.row * iw + p1.column
+                    let q2 = plane + p2.row * iw + p2.column, q3 = plane + p3.row * iw + p3.column
+                    for ky in 0..<k {
+                        for kx in 0..<k {
+                            let wv = SIMD8<S>(repeating: w[ky * k + kx]), d = ky * iw + kx
+                            a0 = a0 + wv * load8(q0 + d)
+                            a1 = a1 + wv * load8(q1 + d)
+                            a2 = a2 + wv * load8(q2 + d)
+                            a3 = a3 + wv * load8(q3 + d)
+                        }
                     }
+                }
+                let base = out + c0
+                store8(a0, base + p0.row * ow + p0.column)
+                store8(a1, base + p1.row * ow + p1.column)
+                store8(a2, base + p2.row * ow + p2.column)
+                store8(a3, base + p3.row * ow + p3.column)
+                y += block.rows
+            }
+        }
+    }
+}
+
+/// Maps narrower than one vector: row axpys (contiguous in x, so the compiler vectorises them).
+@inlinable
+func convolutionForwardRows<S: BinaryFloatingPoint & SIMDScalar>(
+    _ s: ConvolutionShape, o: Int, input: UnsafePointer<S>, weights: UnsafePointer<S>, bias: UnsafePointer<S>,
+    connected: UnsafePointer<Bool>?, output out: UnsafeMutablePointer<S>  // out: [outH, outW] of map o
+) {
+    let k = s.kernelSize, oh = s.outputHeight, ow = s.outputWidth, iw = s.inputWidth, inPlane = s.inputHeight * iw
+    out.update(repeating: bias[o], count: oh * ow)
+    for i in 0..<s.inputChannels where isConnected(connected, o, i, s.inputChannels) {
+        let w = weights + (o * s.inputChannels + i) * k * k, plane = input + i * inPlane
+        for y in 0..<oh {
+            for ky in 0..<k {
+                for kx in 0..<k {
+                    let wv = w[ky * k + kx], src = plane + (y + ky) * iw + kx, dst = out + y * ow
+                    for x in 0..<ow { dst[x] += wv * src[x] }
                 }
             }
         }
@@ -108,6 +177,13 @@ public func convolutionForwardNaive<S: BinaryFloatingPoint>(
 /// Accumulates the gradients of one image:
 /// dW[o,i,ky,kx] += Σ_{y,x} dOut[o,y,x] · in[i,y+ky,x+kx],  dBias[o] += Σ_{y,x} dOut[o,y,x],
 /// dIn[i,y+ky,x+kx] += w[o,i,ky,kx] · dOut[o,y,x]  (when `inputGradient` is given; it is added to).
+///
+/// dW: for each kernel row ky, k SIMD8 accumulators (one per kx) sweep the output in vectors;
+/// a vector that overlaps the one before it (the last of a row, see ``Blocking``) is masked so
+/// no product is counted twice. dIn: a gather, not a scatter: dIn is the valid convolution of
+/// dOut padded by k-1 zeros with the kernels flipped and transposed (input and output maps
+/// swapped), so it reuses the forward kernel and writes each dIn value once. The padded dOut
+/// and the flipped kernels live in a temporary (stack) allocation, not the heap.
 @inlinable
 public func convolutionBackward<S: BinaryFloatingPoint & SIMDScalar>(
     _ s: ConvolutionShape,
@@ -121,47 +197,109 @@ public func convolutionBackward<S: BinaryFloatingPoint & SIMDScalar>(
 ) {
     let k = s.kernelSize, oh = s.outputHeight, ow = s.outputWidth, iw = s.inputWidth
     let inPlane = s.inputHeight * iw, outPlane = oh * ow
+    if oh == 1 && ow == 1 {
+        // The kernel covers its whole input (C5): dW[o, i, :] += g · in[i, :], dIn[i, :] += g · w[o, i, :].
+        for o in 0..<s.outputChannels {
+            let g = outputGradient[o]
+            biasGradient[o] += g
+            for i in 0..<s.inputChannels where isConnected(connected, o, i, s.inputChannels) {
+                let offset = (o * s.inputChannels + i) * k * k
+                let dw = weightGradient + offset, src = input + i * inPlane
+                for j in 0..<inPlane { dw[j] += g * src[j] }
+                if let dIn = inputGradient {
+                    let w = weights + offset, dst = dIn + i * inPlane
+                    for j in 0..<inPlane { dst[j] += g * w[j] }
+                }
+            }
+        }
+        return
+    }
     for o in 0..<s.outputChannels {
         let dOut = outputGradient + o * outPlane
         var db = S.zero
         for j in 0..<outPlane { db += dOut[j] }
         biasGradient[o] += db
-        if oh == 1 && ow == 1 {
-            // The kernel covers its whole input (C5): dW[o, i, :] += g · in[i, :] over contiguous rows.
-            let g = dOut[0]
-            for i in 0..<s.inputChannels where isConnected(connected, o, i, s.inputChannels) {
-                let dw = weightGradient + (o * s.inputChannels + i) * k * k, src = input + i * inPlane
-                for j in 0..<inPlane { dw[j] += g * src[j] }
-                if let dIn = inputGradient {
-                    let w = weights + (o * s.inputChannels + i) * k * k, dst = dIn + i * inPlane
-                    for j in 0..<inPlane { dst[j] += g * w[j] }
-                }
-            }
-            continue
-        }
         for i in 0..<s.inputChannels where isConnected(connected, o, i, s.inputChannels) {
-            let w = weights + (o * s.inputChannels + i) * k * k
-            let dw = weightGradient + (o * s.inputChannels + i) * k * k
-            let plane = input + i * inPlane
-            for ky in 0..<k {
-                for kx in 0..<k {
-                    var sum = S.zero
-                    for y in 0..<oh { sum += dot(dOut + y * ow, plane + (y + ky) * iw + kx, count: ow) }
-                    dw[ky * k + kx] += sum
-                }
-            }
-            guard let dIn = inputGradient else { continue }
-            let dPlane = dIn + i * inPlane
-            for y in 0..<oh {
-                let g = dOut + y * ow
-                for ky in 0..<k {
-                    for kx in 0..<k {
-                        let wv = w[ky * k + kx], dst = dPlane + (y + ky) * iw + kx
-                        for x in 0..<ow { dst[x] += wv * g[x] }
-                    }
-                }
+            convolutionWeightGradient(s, dOut: dOut, plane: input + i * inPlane, into: weightGradient + (o * s.inputChannels + i) * k * k)
+        }
+    }
+    guard let dIn = inputGradient else { return }
+    // dIn = valid convolution of dOut padded by k-1 with w flipped, input and output maps swapped.
+    let p = k - 1, ph = oh + 2 * p, pw = ow + 2 * p
+    let transposed = ConvolutionShape(inputChannels: s.outputChannels, outputChannels: s.inputChannels,
+                                      inputHeight: ph, inputWidth: pw, kernelSize: k)
+    withUnsafeTemporaryAllocation(of: S.self, capacity: transposed.inputCount + transposed.weightCount + s.inputChannels) { scratch in
+        let padded = scratch.baseAddress!, flipped = padded + transposed.inputCount, zeros = flipped + transposed.weightCount
+        padded.update(repeating: 0, count: transposed.inputCount)
+        for o in 0..<s.outputChannels {
+            for y in 0..<oh { (padded + (o * ph + y + p) * pw + p).update(from: outputGradient + (o * oh + y) * ow, count: ow) }
+        }
+        for i in 0..<s.inputChannels {
+            for o in 0..<s.outputChannels {
+                let from = weights + (o * s.inputChannels + i) * k * k, to = flipped + (i * s.outputChannels + o) * k * k
+                for j in 0..<k * k { to[j] = isConnected(connected, o, i, s.inputChannels) ? from[k * k - 1 - j] : 0 }
             }
         }
+        zeros.update(repeating: 0, count: s.inputChannels)
+        withUnsafeTemporaryAllocation(of: S.self, capacity: s.inputCount) { gathered in
+            convolutionForward(transposed, input: padded, weights: flipped, bias: zeros, connected: nil, output: gathered.baseAddress!)
+            for j in 0..<s.inputCount { dIn[j] += gathered[j] }
+        }
+    }
+}
+
+/// dw[ky,kx] += Σ_{y,x} dOut[y,x] · plane[y+ky, x+kx] for one (output map, input map) pair.
+@inlinable
+func convolutionWeightGradient<S: BinaryFloatingPoint & SIMDScalar>(
+    _ s: ConvolutionShape,
+    dOut: UnsafePointer<S>,               // [outH, outW] of one output map
+    plane: UnsafePointer<S>,              // [inH, inW] of one input map
+    into dw: UnsafeMutablePointer<S>      // [k, k], accumulated
+) {
+    let k = s.kernelSize, oh = s.outputHeight, ow = s.outputWidth, iw = s.inputWidth
+    guard ow >= 8, k <= 8 else {
+        for ky in 0..<k {
+            for kx in 0..<k {
+                var sum = S.zero
+                for y in 0..<oh { sum += dot(dOut + y * ow, plane + (y + ky) * iw + kx, count: ow) }
+                dw[ky * k + kx] += sum
+            }
+        }
+        return
+    }
+    let vectors = (ow + 7) / 8, lastColumn = ow - 8
+    // Lanes of the last vector already counted by the one before it are zeroed.
+    let overlap = (vectors - 1) * 8 - lastColumn
+    var lastMask = SIMD8<S>(repeating: 1)
+    for lane in 0..<overlap { lastMask[lane] = 0 }
+    for ky in 0..<k {
+        var acc = (SIMD8<S>(), SIMD8<S>(), SIMD8<S>(), SIMD8<S>(), SIMD8<S>(), SIMD8<S>(), SIMD8<S>(), SIMD8<S>())
+        for y in 0..<oh {
+            let g = dOut + y * ow, row = plane + (y + ky) * iw
+            for v in 0..<vectors {
+                let column = v == vectors - 1 ? lastColumn : v * 8
+                var gv = load8(g + column)
+                if v == vectors - 1 { gv = gv * lastMask }
+                let src = row + column
+                acc.0 = acc.0 + gv * load8(src)
+                if k > 1 { acc.1 = acc.1 + gv * load8(src + 1) }
+                if k > 2 { acc.2 = acc.2 + gv * load8(src + 2) }
+                if k > 3 { acc.3 = acc.3 + gv * load8(src + 3) }
+                if k > 4 { acc.4 = acc.4 + gv * load8(src + 4) }
+                if k > 5 { acc.5 = acc.5 + gv * load8(src + 5) }
+                if k > 6 { acc.6 = acc.6 + gv * load8(src + 6) }
+                if k > 7 { acc.7 = acc.7 + gv * load8(src + 7) }
+            }
+        }
+        let d = dw + ky * k
+        d[0] += acc.0.sum()
+        if k > 1 { d[1] += acc.1.sum() }
+        if k > 2 { d[2] += acc.2.sum() }
+        if k > 3 { d[3] += acc.3.sum() }
+        if k > 4 { d[4] += acc.4.sum() }
+        if k > 5 { d[5] += acc.5.sum() }
+        if k > 6 { d[6] += acc.6.sum() }
+        if k > 7 { d[7] += acc.7.sum() }
     }
 }
 

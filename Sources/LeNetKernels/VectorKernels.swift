@@ -7,6 +7,11 @@ func load8<S: SIMDScalar>(_ p: UnsafePointer<S>) -> SIMD8<S> {
     UnsafeRawPointer(p).loadUnaligned(as: SIMD8<S>.self)
 }
 
+@inlinable @inline(__always)
+func store8<S: SIMDScalar>(_ v: SIMD8<S>, _ p: UnsafeMutablePointer<S>) {
+    UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<S>.self)
+}
+
 /// Σ_i a[i] · b[i]
 @inlinable @inline(__always)
 public func dot<S: BinaryFloatingPoint & SIMDScalar>(

@@ -16,7 +16,7 @@ func expectSnapshot(_ text: String, named name: String, sourceLocation: SourceLo
 }
 
 @Suite struct LeNetCommandTests {
-    @Test(arguments: ["lenet", "train", "test", "summary", "predict", "serve", "export", "feature-maps", "shift", "kernels",
+    @Test(arguments: ["lenet", "train", "test", "summary", "predict", "serve", "export", "feature-maps", "shift", "kernels", "bench",
                       "mistakes", "confusion", "curves", "robustness", "report"])
     func helpIsStable(command: String) throws {
         let subcommands: [String: ParsableCommand.Type] = ["train": Train.self, "test": Test.self, "summary": Summarize.self,
@@ -24,7 +24,7 @@ func expectSnapshot(_ text: String, named name: String, sourceLocation: SourceLo
                                                            "feature-maps": FeatureMapsPicture.self, "shift": ShiftPicture.self,
                                                            "kernels": KernelsPicture.self, "mistakes": MistakesGrid.self,
                                                            "confusion": ConfusionHeatMap.self, "curves": CurvesPlot.self,
-                                                           "robustness": RobustnessStudy.self, "report": Report.self]
+                                                           "robustness": RobustnessStudy.self, "report": Report.self, "bench": Bench.self]
         let help = subcommands[command].map { LeNetCommand.helpMessage(for: $0, columns: 100) } ?? LeNetCommand.helpMessage(columns: 100)
         try expectSnapshot(help, named: "help-\(command)")
     }

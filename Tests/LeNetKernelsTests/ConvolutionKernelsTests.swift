@@ -11,9 +11,11 @@ struct Noise {
     mutating func values(_ n: Int) -> [Float] { (0..<n).map { _ in next() } }
 }
 
-/// The largest |a - b| relative to max(1, |b|).
+/// The largest |a - b| relative to max(1, |b|); infinite when either holds a NaN (an output
+/// left unwritten stays NaN, and `max` would skip it).
 func maxRelativeDifference(_ a: [Float], _ b: [Float]) -> Float {
-    zip(a, b).map { abs($0 - $1) / max(1, abs($1)) }.max() ?? 0
+    precondition(a.count == b.count)
+    return zip(a, b).map { $0.isNaN || $1.isNaN ? .infinity : abs($0 - $1) / max(1, abs($1)) }.max() ?? 0
 }
 
 /// Fast kernels summing in a different order than their naive twins: equal within this.
@@ -30,6 +32,10 @@ let tolerance: Float = 1e-5
             let inC = 1 + Int((noise.next() + 1) * 2), outC = 1 + Int((noise.next() + 1) * 3)
             result.append((ConvolutionShape(inputChannels: inC, outputChannels: outC, inputHeight: trial % 5 == 0 ? k : h,
                                             inputWidth: trial % 5 == 0 ? k : w, kernelSize: k), trial % 3 == 0))
+        }
+        // LeNet's own: C1 and C3 of LeNet-5, C1 and C2 of LeNet-1, and maps of 8, 9 and 17-33 wide.
+        for (c, h, w, o) in [(1, 32, 32, 6), (6, 14, 14, 16), (1, 28, 28, 4), (4, 12, 12, 12), (2, 12, 13, 3), (1, 21, 37, 2), (3, 9, 29, 2)] {
+            result.append((ConvolutionShape(inputChannels: c, outputChannels: o, inputHeight: h, inputWidth: w, kernelSize: 5), c == 6))
         }
         return result
     }()

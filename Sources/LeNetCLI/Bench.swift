@@ -1,0 +1,61 @@
+import ArgumentParser
+import Foundation
+import LeNet
+
+struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Training and inference speed on this machine: images/s per batch size, single-image latency, each layer's "
+            + "share of the time, GFLOP/s against what this build's multiply-add loop reaches.",
+        discussion: "Build in release (swift run -c release lenet bench). scripts/bench-pytorch.py runs the same models in PyTorch."
+    )
+
+    @Option(parsing: .upToNextOption, help: "The models to measure.")
+    var model: [String] = ["lenet5", "lenet5-modern", "lenet1"]
+
+    @Option(help: "Seconds each figure is measured for (after a warm-up of a fifth of that).")
+    var seconds = 1.0
+
+    @Flag(help: "Print JSON instead of tables.")
+    var json = false
+
+    func validate() throws {
+        for name in model { _ = try Architecture.named(name) }
+        guard seconds > 0 else { throw ValidationError("--seconds must be positive") }
+    }
+
+    struct Output: Codable {
+        var peakGFLOPsPerCore: Double
+        var peakGFLOPsAllCores: Double
+        var cores: Int
+        var models: [BenchmarkResult]
+    }
+
+    func run() throws {
+        let peak = Benchmark.peak()
+        if !json {
+            print(String(format: "this build's multiply-add peak: %.1f GFLOP/s on one core, %.1f on all %d", peak.perCore, peak.allCores, peak.cores))
+        }
+        var results: [BenchmarkResult] = []
+        for name in model {
+            let result = Benchmark.run(try Architecture.named(name), seconds: seconds)
+            results.append(result)
+            guard !json else { continue }
+            print("\n\(result.model) (\(result.threads) thread)")
+            print("  training   batch   images/s   s/epoch   GFLOP/s   % of one core's peak")
+            for t in result.training {
+                print(String(format: "           %6d  %9.0f  %8.2f  %8.2f   %5.1f%%", t.batchSize, t.imagesPerSecond, 60_000 / t.imagesPerSecond,
+                             t.gflops, 100 * t.gflops / peak.perCore))
+            }
+            print(String(format: "  inference  one image %.1f µs; batch %d: %.0f images/s", result.latencyMicroseconds,
+                         result.inferenceBatchSize, result.inferenceImagesPerSecond))
+            print("  time per layer at batch \(result.layerBatchSize):  " + result.layers.filter { $0.forward + $0.backward >= 1 }
+                .map { String(format: "%@ %.0f%%/%.0f%%", $0.layer, $0.forward, $0.backward) }.joined(separator: ", ") + "  (forward/backward)")
+        }
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            print(String(decoding: try encoder.encode(Output(peakGFLOPsPerCore: peak.perCore, peakGFLOPsAllCores: peak.allCores,
+                                                             cores: peak.cores, models: results)), as: UTF8.self))
+        }
+    }
+}

@@ -1,0 +1,15 @@
+/// How fast this build can multiply-add on one core: eight independent SIMD8 chains of
+/// `acc = acc * x + y`, the unfused form the kernels use, long enough that loop overhead and
+/// the chains' latency disappear. Returns the flop count (2 per lane per multiply-add) and a
+/// value the caller must use so the loop is not optimised away.
+@inline(never)
+public func multiplyAddProbe(iterations: Int) -> (flops: Double, checksum: Float) {
+    let x = SIMD8<Float>(repeating: 0.999_9), y = SIMD8<Float>(repeating: 1e-4)
+    var a0 = SIMD8<Float>(repeating: 1), a1 = a0 + 1, a2 = a0 + 2, a3 = a0 + 3, a4 = a0 + 4, a5 = a0 + 5, a6 = a0 + 6, a7 = a0 + 7
+    for _ in 0..<iterations {
+        a0 = a0 * x + y; a1 = a1 * x + y; a2 = a2 * x + y; a3 = a3 * x + y
+        a4 = a4 * x + y; a5 = a5 * x + y; a6 = a6 * x + y; a7 = a7 * x + y
+    }
+    let sum = a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7
+    return (Double(iterations) * 8 * 8 * 2, sum.sum())
+}
