@@ -43,16 +43,14 @@ public enum Benchmark {
             let start = DispatchTime.now().uptimeNanoseconds
             let checks = UnsafeMutableBufferPointer<Float>.allocate(capacity: threads)
             defer { checks.deallocate() }
-            let box = Checks(buffer: checks)
-            DispatchQueue.concurrentPerform(iterations: threads) { t in box.buffer[t] = multiplyAddProbe(iterations: iterations).checksum }
+            let shared = UncheckedSendable(checks)  // each thread writes its own element
+            DispatchQueue.concurrentPerform(iterations: threads) { t in shared.value[t] = multiplyAddProbe(iterations: iterations).checksum }
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
             precondition(checks.allSatisfy(\.isFinite))
             return Double(threads) * Double(iterations) * 128 / seconds / 1e9
         }
         return (run(1), run(cores), cores)
     }
-
-    private struct Checks: @unchecked Sendable { let buffer: UnsafeMutableBufferPointer<Float> }
 
     /// Measures `architecture` with its default optimizer; each figure runs about `seconds`
     /// after a warm-up.

@@ -21,11 +21,23 @@ public final class Network<S: NetworkScalar> {
     private var outputs: [UnsafeMutablePointer<S>] = []     // [layer][batch, layer output]
     private var gradients: [UnsafeMutablePointer<S>] = []   // dE/d(output of layer), same shapes
     private var lossGradient: UnsafeMutablePointer<S>?      // [batch, classes], for the curvature pass
+    /// dE/d(parameters) of chunks 1..<chunks (chunk 0 adds straight into the caller's buffer).
+    private var chunkGradients: UnsafeMutablePointer<S>?    // [chunks - 1, parameterCount]
     private var lastInput: UnsafePointer<S>?
 
-    /// When set, every layer's forward and backward time is added to it (``Benchmark``);
-    /// nil, the default, reads no clocks.
+    /// When set, every layer's forward and backward time is added to it (``Benchmark``), and
+    /// batches run on one thread so the times add up; nil, the default, reads no clocks.
     public var layerClock: LayerClock?
+
+    /// A batch is split into this many fixed chunks of consecutive samples (fewer when it has
+    /// fewer samples), which run in parallel on whatever cores there are; each chunk sums its
+    /// own gradient and the chunks are added in order. The split does not depend on the core
+    /// count, so the same seed gives the same weights on any machine. One synchronisation per
+    /// batch: the chunks run every layer without waiting for each other.
+    public static var chunks: Int { 8 }
+    /// Batches smaller than this run as one chunk: below it, waking a second core costs more
+    /// than it saves.
+    public static var parallelBatch: Int { 8 }
 
     /// A network with freshly initialised parameters; the same seed gives the same parameters.
     public convenience init(architecture: Architecture, seed: UInt64) {
@@ -74,7 +86,9 @@ public final class Network<S: NetworkScalar> {
     private func release() {
         for p in outputs + gradients { p.deallocate() }
         lossGradient?.deallocate()
+        chunkGradients?.deallocate()
         lossGradient = nil
+        chunkGradients = nil
         outputs = []
         gradients = []
         capacity = 0
@@ -89,10 +103,27 @@ public final class Network<S: NetworkScalar> {
             gradients.append(.allocate(capacity: n))
         }
         lossGradient = .allocate(capacity: classes * batch)
+        chunkGradients = .allocate(capacity: (Self.chunks - 1) * parameterCount)
         capacity = batch
     }
 
     private func parameters(of l: Int) -> UnsafeMutablePointer<S> { storage.baseAddress! + parameterOffsets[l] }
+
+    /// The chunks a batch runs in: (first sample, samples) each.
+    private func chunkRanges(batch: Int) -> [(start: Int, count: Int)] {
+        let n = batch < Self.parallelBatch || layerClock != nil ? 1 : min(Self.chunks, batch)
+        return (0..<n).map { c in (batch * c / n, batch * (c + 1) / n - batch * c / n) }
+    }
+
+    /// Runs `body` for every chunk, in parallel when there is more than one.
+    private func forEachChunk(_ ranges: [(start: Int, count: Int)], _ body: (Int, Int, Int) -> Void) {
+        if ranges.count == 1 { return body(0, ranges[0].start, ranges[0].count) }
+        withoutActuallyEscaping(body) { body in
+            // Chunks write disjoint samples of the activation buffers and their own gradient buffers.
+            let shared = UncheckedSendable(body)
+            DispatchQueue.concurrentPerform(iterations: ranges.count) { c in shared.value(c, ranges[c].start, ranges[c].count) }
+        }
+    }
 
     /// Runs `batch` samples (`inputShape.count` values each, one after another) through the
     /// network; returns the last layer's outputs, `classes` per sample, valid until the next call.
@@ -100,12 +131,18 @@ public final class Network<S: NetworkScalar> {
     public func forward(_ input: UnsafePointer<S>, batch: Int) -> UnsafeBufferPointer<S> {
         reserve(batch: batch)
         lastInput = input
-        var x = input
+        forEachChunk(chunkRanges(batch: batch)) { _, start, count in forward(start: start, count: count) }
+        return UnsafeBufferPointer(start: outputs[layers.count - 1], count: classes * batch)
+    }
+
+    /// Samples `start ..< start + count` of the batch `lastInput` holds, through every layer.
+    private func forward(start: Int, count: Int) {
+        var x = lastInput! + start * inputShape.count
         for (l, layer) in layers.enumerated() {
-            timed(l, backward: false) { layer.forward(parameters: parameters(of: l), input: x, output: outputs[l], batch: batch) }
-            x = UnsafePointer(outputs[l])
+            let y = outputs[l] + start * layer.description.outputShape.count
+            timed(l, backward: false) { layer.forward(parameters: parameters(of: l), input: x, output: y, batch: count) }
+            x = UnsafePointer(y)
         }
-        return UnsafeBufferPointer(start: x, count: classes * batch)
     }
 
     /// Layer `l`'s outputs for sample `b` of the last forward pass.
@@ -124,16 +161,17 @@ public final class Network<S: NetworkScalar> {
     public func accumulateGradient(
         inputs: UnsafePointer<S>, labels: UnsafePointer<UInt8>, batch: Int, into gradient: UnsafeMutablePointer<S>
     ) -> BatchResult {
-        let out = forward(inputs, batch: batch)
-        let k = classes, last = layers.count - 1
-        var result = BatchResult(loss: 0, correct: 0)
-        for b in 0..<batch {
-            let y = out.baseAddress! + b * k, label = Int(labels[b])
-            result.loss += Double(loss.evaluate(output: y, classes: k, label: label, gradient: gradients[last] + b * k))
-            if loss.predict(y, classes: k) == label { result.correct += 1 }
+        runChunks(inputs: inputs, batch: batch, into: gradient) { start, count, into in
+            let k = classes, out = outputs[layers.count - 1], last = gradients[layers.count - 1]
+            var result = BatchResult(loss: 0, correct: 0)
+            for b in start..<start + count {
+                let y = out + b * k, label = Int(labels[b])
+                result.loss += Double(loss.evaluate(output: y, classes: k, label: label, gradient: last + b * k))
+                if loss.predict(y, classes: k) == label { result.correct += 1 }
+            }
+            propagate(start: start, count: count, into: into, curvature: false)
+            return result
         }
-        propagate(batch: batch, into: gradient, curvature: false)
-        return result
     }
 
     /// Forward and Gauss-Newton backward over a batch; *adds* the summed diagonal second
@@ -141,14 +179,40 @@ public final class Network<S: NetworkScalar> {
     public func accumulateCurvature(
         inputs: UnsafePointer<S>, labels: UnsafePointer<UInt8>, batch: Int, into curvature: UnsafeMutablePointer<S>
     ) {
-        let out = forward(inputs, batch: batch)
-        let k = classes, last = layers.count - 1
-        for b in 0..<batch {
-            let y = out.baseAddress! + b * k, label = Int(labels[b])
-            _ = loss.evaluate(output: y, classes: k, label: label, gradient: lossGradient! + b * k)
-            loss.curvature(output: y, classes: k, label: label, into: gradients[last] + b * k)
+        _ = runChunks(inputs: inputs, batch: batch, into: curvature) { start, count, into in
+            let k = classes, out = outputs[layers.count - 1], last = gradients[layers.count - 1]
+            for b in start..<start + count {
+                let y = out + b * k, label = Int(labels[b])
+                _ = loss.evaluate(output: y, classes: k, label: label, gradient: lossGradient! + b * k)
+                loss.curvature(output: y, classes: k, label: label, into: last + b * k)
+            }
+            propagate(start: start, count: count, into: into, curvature: true)
+            return BatchResult(loss: 0, correct: 0)
         }
-        propagate(batch: batch, into: curvature, curvature: true)
+    }
+
+    /// Forward and `backward` for every chunk, each into its own gradient buffer (chunk 0 into
+    /// `total`), then the buffers added to `total` in chunk order.
+    private func runChunks(
+        inputs: UnsafePointer<S>, batch: Int, into total: UnsafeMutablePointer<S>,
+        _ backward: (_ start: Int, _ count: Int, _ into: UnsafeMutablePointer<S>) -> BatchResult
+    ) -> BatchResult {
+        reserve(batch: batch)
+        lastInput = inputs
+        let ranges = chunkRanges(batch: batch), n = parameterCount
+        let results = UnsafeMutableBufferPointer<BatchResult>.allocate(capacity: ranges.count)
+        defer { results.deallocate() }
+        forEachChunk(ranges) { c, start, count in
+            let into = c == 0 ? total : chunkGradients! + (c - 1) * n
+            if c > 0 { into.update(repeating: 0, count: n) }
+            forward(start: start, count: count)
+            results[c] = backward(start, count, into)
+        }
+        for c in 1..<max(ranges.count, 1) {
+            let g = chunkGradients! + (c - 1) * n
+            for i in 0..<n { total[i] += g[i] }
+        }
+        return results.reduce(BatchResult(loss: 0, correct: 0)) { BatchResult(loss: $0.loss + $1.loss, correct: $0.correct + $1.correct) }
     }
 
     @inline(__always)
@@ -160,19 +224,22 @@ public final class Network<S: NetworkScalar> {
         if backward { clock.backward[l] += seconds } else { clock.forward[l] += seconds }
     }
 
-    private func propagate(batch: Int, into parameterGradient: UnsafeMutablePointer<S>, curvature: Bool) {
+    private func propagate(start: Int, count: Int, into parameterGradient: UnsafeMutablePointer<S>, curvature: Bool) {
         for l in stride(from: layers.count - 1, through: 0, by: -1) {
-            let input = l == 0 ? lastInput! : UnsafePointer(outputs[l - 1])
-            let inputGradient = l == 0 ? nil : gradients[l - 1]
+            let n = layers[l].description.outputShape.count, m = l == 0 ? inputShape.count : layers[l - 1].description.outputShape.count
+            let input = l == 0 ? lastInput! + start * m : UnsafePointer(outputs[l - 1] + start * m)
+            let inputGradient = l == 0 ? nil : gradients[l - 1] + start * m
+            let output = outputs[l] + start * n, outputGradient = gradients[l] + start * n
             let p = UnsafePointer(parameters(of: l)), dp = parameterGradient + parameterOffsets[l]
             if curvature {
-                layers[l].backwardCurvature(parameters: p, input: input, output: outputs[l],
-                                            outputGradient: l == layers.count - 1 ? lossGradient : nil, outputCurvature: gradients[l],
-                                            inputCurvature: inputGradient, parameterCurvature: dp, batch: batch)
+                layers[l].backwardCurvature(parameters: p, input: input, output: output,
+                                            outputGradient: l == layers.count - 1 ? lossGradient! + start * n : nil,
+                                            outputCurvature: outputGradient, inputCurvature: inputGradient,
+                                            parameterCurvature: dp, batch: count)
             } else {
                 timed(l, backward: true) {
-                    layers[l].backward(parameters: p, input: input, output: outputs[l], outputGradient: gradients[l],
-                                       inputGradient: inputGradient, parameterGradient: dp, batch: batch)
+                    layers[l].backward(parameters: p, input: input, output: output, outputGradient: outputGradient,
+                                       inputGradient: inputGradient, parameterGradient: dp, batch: count)
                 }
             }
         }
@@ -188,4 +255,11 @@ public final class LayerClock {
         forward = Array(repeating: 0, count: layers)
         backward = Array(repeating: 0, count: layers)
     }
+}
+
+/// Hands a value to concurrently running code that the compiler cannot prove safe; each use
+/// says why it is.
+public struct UncheckedSendable<Value>: @unchecked Sendable {
+    public let value: Value
+    public init(_ value: Value) { self.value = value }
 }

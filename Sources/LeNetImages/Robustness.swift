@@ -47,7 +47,7 @@ public struct Robustness: Sendable, Codable, Equatable {
         defer { errors.deallocate() }
         let threads = max(1, min(ProcessInfo.processInfo.activeProcessorCount, conditions.count))
         let architecture = network.architecture, parameters = network.parameters
-        let shared = SendableErrors(buffer: errors)
+        let shared = UncheckedSendable(errors)  // each condition is written by exactly one thread
         DispatchQueue.concurrentPerform(iterations: threads) { t in
             let copy = Network<Float>(architecture: architecture, parameters: parameters)
             for c in stride(from: t, to: conditions.count, by: threads) {
@@ -58,7 +58,7 @@ public struct Robustness: Sendable, Codable, Equatable {
                     moved += digit.transformed(dx: condition.dx, dy: condition.dy, degrees: condition.degrees).pixels
                 }
                 let set = LabeledImages(width: data.width, height: data.height, pixels: moved, labels: data.labels)
-                shared.buffer[c] = Evaluation(network: copy, data: set).errorRate
+                shared.value[c] = Evaluation(network: copy, data: set).errorRate
             }
         }
         model = architecture.name
@@ -73,9 +73,6 @@ public struct Robustness: Sendable, Codable, Equatable {
             a == 0 ? errors[0] : (errors[rotationStart + 2 * (a - 1)] + errors[rotationStart + 2 * (a - 1) + 1]) / 2
         }
     }
-
-    /// Each condition is written by exactly one thread.
-    private struct SendableErrors: @unchecked Sendable { let buffer: UnsafeMutableBufferPointer<Double> }
 
     /// The table `lenet inspect robustness` prints: one row per model.
     public static func table(_ results: [Robustness]) -> String {

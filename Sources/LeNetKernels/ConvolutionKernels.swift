@@ -235,15 +235,22 @@ public func convolutionBackward<S: BinaryFloatingPoint & SIMDScalar>(
             for y in 0..<oh { (padded + (o * ph + y + p) * pw + p).update(from: outputGradient + (o * oh + y) * ow, count: ow) }
         }
         for i in 0..<s.inputChannels {
-            for o in 0..<s.outputChannels {
+            for o in 0..<s.outputChannels where isConnected(connected, o, i, s.inputChannels) {
                 let from = weights + (o * s.inputChannels + i) * k * k, to = flipped + (i * s.outputChannels + o) * k * k
-                for j in 0..<k * k { to[j] = isConnected(connected, o, i, s.inputChannels) ? from[k * k - 1 - j] : 0 }
+                for j in 0..<k * k { to[j] = from[k * k - 1 - j] }
             }
         }
         zeros.update(repeating: 0, count: s.inputChannels)
-        withUnsafeTemporaryAllocation(of: S.self, capacity: s.inputCount) { gathered in
-            convolutionForward(transposed, input: padded, weights: flipped, bias: zeros, connected: nil, output: gathered.baseAddress!)
-            for j in 0..<s.inputCount { dIn[j] += gathered[j] }
+        // The table transposed, so kernels the table leaves out cost nothing here either.
+        withUnsafeTemporaryAllocation(of: Bool.self, capacity: s.inputChannels * s.outputChannels) { table in
+            for i in 0..<s.inputChannels {
+                for o in 0..<s.outputChannels { table[i * s.outputChannels + o] = isConnected(connected, o, i, s.inputChannels) }
+            }
+            withUnsafeTemporaryAllocation(of: S.self, capacity: s.inputCount) { gathered in
+                convolutionForward(transposed, input: padded, weights: flipped, bias: zeros, connected: table.baseAddress!,
+                                   output: gathered.baseAddress!)
+                for j in 0..<s.inputCount { dIn[j] += gathered[j] }
+            }
         }
     }
 }

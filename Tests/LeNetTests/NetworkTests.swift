@@ -36,6 +36,40 @@ import Testing
         }
     }
 
+    /// A batch large enough to run in parallel chunks sums the same gradient, curvature, loss
+    /// and outputs as its samples one at a time, and the same bits every time.
+    @Test(arguments: [Architecture.lenet5, .lenet5Modern])
+    func parallelChunksEqualOneSampleAtATime(architecture: Architecture) {
+        let network = Network<Float>(architecture: architecture, seed: 3)
+        var rng = SplitMix64(seed: 4)
+        let batch = 19, size = network.inputShape.count, n = network.parameterCount
+        let x = (0..<batch * size).map { _ in Float(rng.uniform(1)) }, labels = (0..<batch).map { UInt8($0 % 10) }
+        var chunked = [Float](repeating: 0, count: n), again = chunked, single = chunked
+        var curvature = chunked, singleCurvature = chunked
+        let result = chunked.withUnsafeMutableBufferPointer { network.accumulateGradient(inputs: x, labels: labels, batch: batch, into: $0.baseAddress!) }
+        let outputs = Array(network.forward(x, batch: batch))
+        _ = again.withUnsafeMutableBufferPointer { network.accumulateGradient(inputs: x, labels: labels, batch: batch, into: $0.baseAddress!) }
+        curvature.withUnsafeMutableBufferPointer { network.accumulateCurvature(inputs: x, labels: labels, batch: batch, into: $0.baseAddress!) }
+        var loss = 0.0, correct = 0, singleOutputs: [Float] = []
+        for b in 0..<batch {
+            let r = single.withUnsafeMutableBufferPointer {
+                network.accumulateGradient(inputs: Array(x[b * size..<(b + 1) * size]), labels: [labels[b]], batch: 1, into: $0.baseAddress!)
+            }
+            loss += r.loss
+            correct += r.correct
+            singleOutputs += network.forward(Array(x[b * size..<(b + 1) * size]), batch: 1)
+            singleCurvature.withUnsafeMutableBufferPointer {
+                network.accumulateCurvature(inputs: Array(x[b * size..<(b + 1) * size]), labels: [labels[b]], batch: 1, into: $0.baseAddress!)
+            }
+        }
+        #expect(chunked == again, "deterministic")
+        #expect(outputs == singleOutputs, "a sample's outputs do not depend on its chunk")
+        let scale = chunked.map(abs).max()!, curvatureScale = curvature.map(abs).max()!
+        #expect(zip(chunked, single).allSatisfy { abs($0 - $1) <= 1e-5 * scale })
+        #expect(zip(curvature, singleCurvature).allSatisfy { abs($0 - $1) <= 1e-5 * curvatureScale })
+        #expect(abs(result.loss - loss) <= 1e-6 * abs(loss) && result.correct == correct)
+    }
+
     @Test func sameSeedSameParameters() {
         let a = Network<Float>(architecture: .lenet5, seed: 42), b = Network<Float>(architecture: .lenet5, seed: 42)
         let c = Network<Float>(architecture: .lenet5, seed: 43)
