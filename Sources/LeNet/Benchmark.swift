@@ -21,13 +21,14 @@ public struct BenchmarkResult: Sendable, Codable {
     }
 
     public var model: String
+    /// Cores a batch of ``Network/parallelBatch`` or more runs on (smaller batches run on one).
     public var threads: Int
     public var training: [Training]
     /// One image through `forward`, microseconds (median of many).
     public var latencyMicroseconds: Double
     public var inferenceBatchSize: Int
     public var inferenceImagesPerSecond: Double
-    /// Measured at batch `layerBatchSize`.
+    /// Measured at batch `layerBatchSize`, on one thread (so the layers' times add up).
     public var layerBatchSize: Int
     public var layers: [LayerShare]
 }
@@ -110,7 +111,7 @@ public enum Benchmark {
             BenchmarkResult.LayerShare(layer: layer.description.name, forward: 100 * clock.forward[l] / forwardTotal,
                                        backward: 100 * clock.backward[l] / backwardTotal)
         }
-        return BenchmarkResult(model: architecture.name, threads: 1, training: training,
+        return BenchmarkResult(model: architecture.name, threads: ProcessInfo.processInfo.activeProcessorCount, training: training,
                                latencyMicroseconds: latencies.sorted()[latencies.count / 2],
                                inferenceBatchSize: inferenceBatch, inferenceImagesPerSecond: throughput,
                                layerBatchSize: layerBatch, layers: layers)

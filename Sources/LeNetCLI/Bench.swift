@@ -40,15 +40,16 @@ struct Bench: ParsableCommand {
             let result = Benchmark.run(try Architecture.named(name), seconds: seconds)
             results.append(result)
             guard !json else { continue }
-            print("\n\(result.model) (\(result.threads) thread)")
-            print("  training   batch   images/s   s/epoch   GFLOP/s   % of one core's peak")
+            print("\n\(result.model) (batches of \(Network<Float>.parallelBatch) or more on \(result.threads) cores, smaller on one)")
+            print("  training   batch   images/s   s/epoch   GFLOP/s   % of the peak of the cores used")
             for t in result.training {
+                let usedPeak = t.batchSize >= Network<Float>.parallelBatch ? peak.allCores : peak.perCore
                 print(String(format: "           %6d  %9.0f  %8.2f  %8.2f   %5.1f%%", t.batchSize, t.imagesPerSecond, 60_000 / t.imagesPerSecond,
-                             t.gflops, 100 * t.gflops / peak.perCore))
+                             t.gflops, 100 * t.gflops / usedPeak))
             }
             print(String(format: "  inference  one image %.1f µs; batch %d: %.0f images/s", result.latencyMicroseconds,
                          result.inferenceBatchSize, result.inferenceImagesPerSecond))
-            print("  time per layer at batch \(result.layerBatchSize):  " + result.layers.filter { $0.forward + $0.backward >= 1 }
+            print("  time per layer at batch \(result.layerBatchSize), one thread:  " + result.layers.filter { $0.forward + $0.backward >= 1 }
                 .map { String(format: "%@ %.0f%%/%.0f%%", $0.layer, $0.forward, $0.backward) }.joined(separator: ", ") + "  (forward/backward)")
         }
         if json {

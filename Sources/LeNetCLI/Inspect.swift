@@ -141,7 +141,7 @@ struct MistakesGrid: ParsableCommand {
         let file = try ModelFile.read(model)
         let test = try loadMNIST(dataOptions).test
         let mistakes = MistakesPicture.mistakes(network: file.makeNetwork(), data: test)
-        let picture = MistakesPicture.render(mistakes, data: test, title: "\(file.architecture.name): \(mistakes.count) mistakes in \(test.count) test digits")
+        let picture = MistakesPicture.render(mistakes, data: test, model: file.architecture.name)
         try picture.writePNG(to: out)
         print("wrote \(out) (\(picture.width)x\(picture.height)): \(mistakes.count) misclassified test digits")
     }
@@ -164,7 +164,7 @@ struct ConfusionHeatMap: ParsableCommand {
     func run() throws {
         let file = try ModelFile.read(model)
         let evaluation = Evaluation(network: file.makeNetwork(), data: try loadMNIST(dataOptions).test)
-        let picture = ConfusionPicture.render(evaluation, title: String(format: "%@: test error %.2f%%", file.architecture.name, evaluation.errorRate))
+        let picture = ConfusionPicture.render(evaluation, model: file.architecture.name)
         try picture.writePNG(to: out)
         print("wrote \(out) (\(picture.width)x\(picture.height))")
     }

@@ -53,8 +53,8 @@ struct Report: ParsableCommand {
             featureMaps: "feature-maps.png", shift: "shift.png", kernels: kernels == nil ? nil : "kernels.png",
             robustness: "robustness.png")
         if !history.isEmpty { files.append(("curves.png", LearningCurves.plot([(name, history)]).writePNG)) }
-        files.append(("confusion.png", ConfusionPicture.render(evaluation, title: String(format: "%@: test error %.2f%%", name, evaluation.errorRate)).writePNG))
-        files.append(("mistakes.png", MistakesPicture.render(mistakes, data: test, title: "\(name): \(mistakes.count) mistakes in \(test.count) test digits").writePNG))
+        files.append(("confusion.png", ConfusionPicture.render(evaluation, model: name).writePNG))
+        files.append(("mistakes.png", MistakesPicture.render(mistakes, data: test, model: name).writePNG))
         files.append(("feature-maps.png", featureMaps.writePNG))
         files.append(("shift.png", { try animation.write(to: $0) }))
         if let kernels { files.append(("kernels.png", kernels.writePNG)) }

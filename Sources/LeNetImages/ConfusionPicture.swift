@@ -5,7 +5,9 @@ import LeNet
 /// its count. Off the diagonal the shade grows with the logarithm of the count, so a single
 /// confusion is visible next to a hundred.
 public enum ConfusionPicture {
-    public static func render(_ evaluation: Evaluation, title: String) -> Canvas {
+    /// The heat map, titled with `model`'s name and error rate.
+    public static func render(_ evaluation: Evaluation, model: String) -> Canvas {
+        let title = String(format: "%@: test error %.2f%%", model, evaluation.errorRate)
         let k = evaluation.confusion.count, cell = 56, margin = 12, text = Canvas.textHeight()
         let top = margin + Canvas.textHeight(scale: 3) + 2 * text + 24, left = margin + 40
         let width = max(left + k * cell + margin, 2 * margin + Canvas.textWidth(title, scale: 3))

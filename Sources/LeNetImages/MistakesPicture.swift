@@ -16,7 +16,9 @@ public enum MistakesPicture {
         }
     }
 
-    public static func render(_ mistakes: [Mistake], data: LabeledImages, title: String, columns: Int = 16) -> Canvas {
+    /// The grid, titled with `model`'s name and how many of the set it got wrong.
+    public static func render(_ mistakes: [Mistake], data: LabeledImages, model: String, columns: Int = 16) -> Canvas {
+        let title = "\(model): \(mistakes.count) mistakes in \(data.count) test digits"
         let zoom = 2, margin = 12, side = data.width * zoom, label = Canvas.textHeight() + 4
         let cellWidth = max(side, Canvas.textWidth("0>0")) + 10, cellHeight = side + label + 10
         let rows = (mistakes.count + columns - 1) / columns, top = margin + Canvas.textHeight(scale: 3) + 12

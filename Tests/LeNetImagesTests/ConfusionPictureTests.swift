@@ -7,7 +7,7 @@ import Testing
         var confusion = [[Int]](repeating: [Int](repeating: 0, count: 10), count: 10)
         for c in 0..<10 { confusion[c][c] = 100 }
         confusion[3][5] = 8
-        let picture = ConfusionPicture.render(Evaluation(confusion: confusion, loss: 0), title: "c")
+        let picture = ConfusionPicture.render(Evaluation(confusion: confusion, loss: 0), model: "c")
         let cell = 56, left = 12 + 40, top = 12 + Canvas.textHeight(scale: 3) + 2 * Canvas.textHeight() + 24
         func rgb(true t: Int, predicted p: Int) -> [UInt8] {
             let i = 3 * ((top + t * cell + 2) * picture.width + left + p * cell + 2)  // a corner, clear of the count

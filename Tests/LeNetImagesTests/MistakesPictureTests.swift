@@ -14,7 +14,7 @@ import Testing
         #expect(mistakes.allSatisfy { $0.predicted == predictions[$0.index] && $0.label == $0.index % 10 })
         #expect(mistakes.count == Evaluation(network: network, data: data).errors)
 
-        let picture = MistakesPicture.render(mistakes, data: data, title: "m", columns: 4)
+        let picture = MistakesPicture.render(mistakes, data: data, model: "m", columns: 4)
         let rows = max((mistakes.count + 3) / 4, 1), top = 12 + Canvas.textHeight(scale: 3) + 12
         let cellHeight = 56 + Canvas.textHeight() + 4 + 10
         #expect(picture.height == top + rows * cellHeight + 12)
