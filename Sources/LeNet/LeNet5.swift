@@ -19,6 +19,12 @@
 /// Where the paper is silent we chose: the constant j of the criterion (0.1), the exact
 /// shapes of the 7x12 bitmaps (redrawn after Fig. 3, see ``RBFOutput/bitmaps``), and the
 /// curvature of the criterion used by the Levenberg-Marquardt step (see ``MAPLoss``).
+///
+/// Where the default training departs from the paper (each a named setting, see
+/// ``TrainingConfiguration/defaults(for:)``): μ = 0.5 instead of 0.02, a warm-up of the step
+/// over the first 10,000 samples, and curvature re-estimated every 1,000 samples in the first
+/// pass. `lenet train --mu 0.02 --warmup 0 --curvature-interval 0` is the paper to the letter
+/// (it diverges here).
 public enum LeNet5 {
     /// Table I: which S2 maps (rows) each C3 map (columns) reads. Maps 0-5 read three
     /// contiguous S2 maps, 6-11 four contiguous, 12-14 four non-contiguous, 15 all six.

@@ -80,7 +80,13 @@ public func convolutionForward<S: BinaryFloatingPoint & SIMDScalar>(
     for o in 0..<s.outputChannels {
         let out = output + o * outPlane
         if oh == 1 && ow == 1 {
-            // The kernel covers its whole input (C5): one dot product per connected input map.
+            // The kernel covers its whole input (C5). With every map connected, the weights of
+            // output o and the input are both contiguous: one dot product of inC·k·k values.
+            if connected == nil {
+                out[0] = bias[o] + dot(weights + o * s.inputCount, input, count: s.inputCount)
+                continue
+            }
+            // Otherwise one dot product per connected input map.
             var sum = bias[o]
             for i in 0..<s.inputChannels where isConnected(connected, o, i, s.inputChannels) {
                 sum += dot(weights + (o * s.inputChannels + i) * k * k, input + i * inPlane, count: inPlane)
@@ -202,13 +208,15 @@ public func convolutionBackward<S: BinaryFloatingPoint & SIMDScalar>(
         for o in 0..<s.outputChannels {
             let g = outputGradient[o]
             biasGradient[o] += g
-            for i in 0..<s.inputChannels where isConnected(connected, o, i, s.inputChannels) {
+            // Runs of inPlane values, or the whole row of inC·k·k when every map is connected.
+            let run = connected == nil ? s.inputCount : inPlane
+            for i in stride(from: 0, to: s.inputChannels, by: run / inPlane) where isConnected(connected, o, i, s.inputChannels) {
                 let offset = (o * s.inputChannels + i) * k * k
                 let dw = weightGradient + offset, src = input + i * inPlane
-                for j in 0..<inPlane { dw[j] += g * src[j] }
+                for j in 0..<run { dw[j] += g * src[j] }
                 if let dIn = inputGradient {
                     let w = weights + offset, dst = dIn + i * inPlane
-                    for j in 0..<inPlane { dst[j] += g * w[j] }
+                    for j in 0..<run { dst[j] += g * w[j] }
                 }
             }
         }
