@@ -109,19 +109,24 @@ public final class Network<S: NetworkScalar> {
 
     private func parameters(of l: Int) -> UnsafeMutablePointer<S> { storage.baseAddress! + parameterOffsets[l] }
 
-    /// The chunks a batch runs in: (first sample, samples) each.
-    private func chunkRanges(batch: Int) -> [(start: Int, count: Int)] {
-        let n = batch < Self.parallelBatch || layerClock != nil ? 1 : min(Self.chunks, batch)
-        return (0..<n).map { c in (batch * c / n, batch * (c + 1) / n - batch * c / n) }
+    /// How many chunks a batch runs in; chunk `c` of `n` holds samples
+    /// `batch·c/n ..< batch·(c+1)/n`.
+    private func chunkCount(batch: Int) -> Int {
+        batch < Self.parallelBatch || layerClock != nil ? 1 : min(Self.chunks, batch)
     }
 
-    /// Runs `body` for every chunk, in parallel when there is more than one.
-    private func forEachChunk(_ ranges: [(start: Int, count: Int)], _ body: (Int, Int, Int) -> Void) {
-        if ranges.count == 1 { return body(0, ranges[0].start, ranges[0].count) }
+    /// Runs `body(chunk, first sample, samples)` for every chunk, in parallel when there is more
+    /// than one. Allocates nothing: a training step stays off the heap.
+    private func forEachChunk(batch: Int, _ body: (Int, Int, Int) -> Void) {
+        let n = chunkCount(batch: batch)
+        if n == 1 { return body(0, 0, batch) }
         withoutActuallyEscaping(body) { body in
             // Chunks write disjoint samples of the activation buffers and their own gradient buffers.
             let shared = UncheckedSendable(body)
-            DispatchQueue.concurrentPerform(iterations: ranges.count) { c in shared.value(c, ranges[c].start, ranges[c].count) }
+            DispatchQueue.concurrentPerform(iterations: n) { c in
+                let start = batch * c / n
+                shared.value(c, start, batch * (c + 1) / n - start)
+            }
         }
     }
 
@@ -131,7 +136,7 @@ public final class Network<S: NetworkScalar> {
     public func forward(_ input: UnsafePointer<S>, batch: Int) -> UnsafeBufferPointer<S> {
         reserve(batch: batch)
         lastInput = input
-        forEachChunk(chunkRanges(batch: batch)) { _, start, count in forward(start: start, count: count) }
+        forEachChunk(batch: batch) { _, start, count in forward(start: start, count: count) }
         return UnsafeBufferPointer(start: outputs[layers.count - 1], count: classes * batch)
     }
 
@@ -199,20 +204,25 @@ public final class Network<S: NetworkScalar> {
     ) -> BatchResult {
         reserve(batch: batch)
         lastInput = inputs
-        let ranges = chunkRanges(batch: batch), n = parameterCount
-        let results = UnsafeMutableBufferPointer<BatchResult>.allocate(capacity: ranges.count)
-        defer { results.deallocate() }
-        forEachChunk(ranges) { c, start, count in
-            let into = c == 0 ? total : chunkGradients! + (c - 1) * n
-            if c > 0 { into.update(repeating: 0, count: n) }
-            forward(start: start, count: count)
-            results[c] = backward(start, count, into)
+        let chunks = chunkCount(batch: batch), n = parameterCount
+        return withUnsafeTemporaryAllocation(of: BatchResult.self, capacity: chunks) { results in
+            forEachChunk(batch: batch) { c, start, count in
+                let into = c == 0 ? total : chunkGradients! + (c - 1) * n
+                if c > 0 { into.update(repeating: 0, count: n) }
+                forward(start: start, count: count)
+                results[c] = backward(start, count, into)
+            }
+            for c in 1..<max(chunks, 1) {
+                let g = chunkGradients! + (c - 1) * n
+                for i in 0..<n { total[i] += g[i] }
+            }
+            var sum = BatchResult(loss: 0, correct: 0)
+            for c in 0..<chunks {
+                sum.loss += results[c].loss
+                sum.correct += results[c].correct
+            }
+            return sum
         }
-        for c in 1..<max(ranges.count, 1) {
-            let g = chunkGradients! + (c - 1) * n
-            for i in 0..<n { total[i] += g[i] }
-        }
-        return results.reduce(BatchResult(loss: 0, correct: 0)) { BatchResult(loss: $0.loss + $1.loss, correct: $0.correct + $1.correct) }
     }
 
     @inline(__always)
