@@ -96,9 +96,7 @@ class MLP(nn.Module):
     def forward(self, x):
         x = x.flatten(1)
         for n in range(1, self.layers + 1):
-            x = getattr(self, f"fc{n}")(x)
-            if n < self.layers:
-                x = squash(x)
+            x = squash(getattr(self, f"fc{n}")(x))  # the outputs too: trained towards ±1
         return x
 
 

@@ -65,7 +65,8 @@ public enum Architecture: Sendable, Hashable, Codable {
     public var loss: Loss {
         switch self {
         case .lenet5: .map(MAPLoss())
-        case .lenet1, .lenet5Modern, .mlp: .softmaxCrossEntropy
+        case .lenet1, .lenet5Modern: .softmaxCrossEntropy
+        case .mlp: .meanSquared
         }
     }
 

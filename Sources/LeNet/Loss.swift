@@ -4,17 +4,22 @@ public enum Loss: Sendable, Hashable, Codable {
     case map(MAPLoss)
     /// Softmax cross-entropy over scores (logits): higher is better.
     case softmaxCrossEntropy
+    /// Squared distance of squashed outputs to ±1 targets (the paper's fully connected
+    /// baselines, see ``MeanSquaredError``): higher is better.
+    case meanSquared
 
     /// The loss of one sample; writes dE/d(output) into `gradient` when given.
     func evaluate<S: NetworkScalar>(output: UnsafePointer<S>, classes: Int, label: Int, gradient: UnsafeMutablePointer<S>?) -> S {
         switch self {
-        case .map(let l): l.evaluate(penalties: output, classes: classes, label: label, gradient: gradient)
-        case .softmaxCrossEntropy: SoftmaxCrossEntropy.evaluate(logits: output, classes: classes, label: label, gradient: gradient)
+        case .map(let l): return l.evaluate(penalties: output, classes: classes, label: label, gradient: gradient)
+        case .softmaxCrossEntropy: return SoftmaxCrossEntropy.evaluate(logits: output, classes: classes, label: label, gradient: gradient)
+        case .meanSquared: return MeanSquaredError.evaluate(outputs: output, classes: classes, label: label, gradient: gradient)
         }
     }
 
     /// The diagonal second derivatives d²E/d(output)² of one sample (see each loss for its approximation).
     func curvature<S: NetworkScalar>(output: UnsafePointer<S>, classes: Int, label: Int, into curvature: UnsafeMutablePointer<S>) {
+        if case .meanSquared = self { return curvature.update(repeating: S(MeanSquaredError.curvature), count: classes) }
         let q = UnsafeMutablePointer<S>.allocate(capacity: classes)
         defer { q.deallocate() }
         posteriors(output: output, classes: classes, into: q)
@@ -35,7 +40,7 @@ public enum Loss: Sendable, Hashable, Codable {
     func posteriors<S: NetworkScalar>(output: UnsafePointer<S>, classes: Int, into p: UnsafeMutablePointer<S>) {
         switch self {
         case .map(let l): l.posteriors(penalties: output, classes: classes, into: p)
-        case .softmaxCrossEntropy: SoftmaxCrossEntropy.softmax(output, classes: classes, into: p)
+        case .softmaxCrossEntropy, .meanSquared: SoftmaxCrossEntropy.softmax(output, classes: classes, into: p)
         }
     }
 
@@ -49,7 +54,7 @@ public enum Loss: Sendable, Hashable, Codable {
             defer { negated.deallocate() }
             for i in 0..<classes { negated[i] = -output[i] }
             SoftmaxCrossEntropy.softmax(negated, classes: classes, into: p)
-        case .softmaxCrossEntropy: SoftmaxCrossEntropy.softmax(output, classes: classes, into: p)
+        case .softmaxCrossEntropy, .meanSquared: SoftmaxCrossEntropy.softmax(output, classes: classes, into: p)
         }
     }
 }
