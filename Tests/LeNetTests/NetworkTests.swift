@@ -11,10 +11,10 @@ import Testing
         let batch = 2, size = network.inputShape.count
         let x = (0..<batch * size).map { _ in rng.uniform(1) }, labels: [UInt8] = [3, 7]
         var gradient = [Double](repeating: 0, count: network.parameterCount)
-        _ = gradient.withUnsafeMutableBufferPointer { network.accumulateGradient(inputs: x, labels: labels, batch: batch, into: $0.baseAddress!) }
+        _ = gradient.withUnsafeMutableBufferPointer { network.runGradient(inputs: x, labels: labels, batch: batch, into: $0.baseAddress!) }
         func loss() -> Double {
             var total = 0.0
-            let out = network.forward(x, batch: batch)
+            let out = network.runForward(x, batch: batch)
             for b in 0..<batch {
                 total += network.loss.evaluate(output: out.baseAddress! + b * network.classes, classes: network.classes,
                                                label: Int(labels[b]), gradient: nil)
