@@ -3,15 +3,18 @@ public struct Evaluation: Sendable, Equatable {
     /// `confusion[true][predicted]`: how many samples of class `true` were read as `predicted`.
     public var confusion: [[Int]]
     public var loss: Double
+    /// The class picked for each sample, in order (empty when built from a matrix alone).
+    public var predictions: [Int]
 
     public var count: Int { confusion.joined().reduce(0, +) }
     public var errors: Int { count - confusion.indices.reduce(0) { $0 + confusion[$1][$1] } }
     /// Percent of samples misclassified.
     public var errorRate: Double { 100 * Double(errors) / Double(max(count, 1)) }
 
-    public init(confusion: [[Int]], loss: Double) {
+    public init(confusion: [[Int]], loss: Double, predictions: [Int] = []) {
         self.confusion = confusion
         self.loss = loss
+        self.predictions = predictions
     }
 
     /// Runs `network` on every sample, `batch` at a time.
@@ -23,15 +26,18 @@ public struct Evaluation: Sendable, Equatable {
         let k = network.classes
         let outputs = network.outputs(encoded: inputs, count: labels.count, batch: batch)
         var confusion = [[Int]](repeating: [Int](repeating: 0, count: k), count: k)
-        var total = 0.0
+        var total = 0.0, predictions: [Int] = []
+        predictions.reserveCapacity(labels.count)
         outputs.withUnsafeBufferPointer { out in
             for (i, label) in labels.map(Int.init).enumerated() {
                 let y = out.baseAddress! + i * k
                 total += Double(network.loss.evaluate(output: y, classes: k, label: label, gradient: nil))
-                confusion[label][network.loss.predict(y, classes: k)] += 1
+                predictions.append(network.loss.predict(y, classes: k))
+                confusion[label][predictions[i]] += 1
             }
         }
         self.confusion = confusion
+        self.predictions = predictions
         loss = total / Double(max(labels.count, 1))
     }
 
@@ -51,12 +57,6 @@ extension Network where S == Float {
     /// RBF penalties for `lenet5`, scores for the others.
     public func outputs(for data: LabeledImages, batch: Int = 100) -> [Float] {
         outputs(encoded: data.encoded(architecture.inputEncoding), count: data.count, batch: batch)
-    }
-
-    /// The class the network picks for every image.
-    public func predictions(for data: LabeledImages, batch: Int = 100) -> [Int] {
-        let k = classes, out = outputs(for: data, batch: batch)
-        return out.withUnsafeBufferPointer { y in (0..<data.count).map { loss.predict(y.baseAddress! + $0 * k, classes: k) } }
     }
 
     func outputs(encoded inputs: [Float], count: Int, batch: Int) -> [Float] {

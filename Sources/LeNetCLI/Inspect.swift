@@ -140,7 +140,7 @@ struct MistakesGrid: ParsableCommand {
     func run() throws {
         let file = try ModelFile.read(model)
         let test = try loadMNIST(dataOptions).test
-        let mistakes = MistakesPicture.mistakes(network: file.makeNetwork(), data: test)
+        let mistakes = MistakesPicture.mistakes(Evaluation(network: file.makeNetwork(), data: test), data: test)
         let picture = MistakesPicture.render(mistakes, data: test, model: file.architecture.name)
         try picture.writePNG(to: out)
         print("wrote \(out) (\(picture.width)x\(picture.height)): \(mistakes.count) misclassified test digits")

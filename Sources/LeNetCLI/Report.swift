@@ -41,7 +41,7 @@ struct Report: ParsableCommand {
         // Every picture in memory first: a failure here leaves the directory untouched.
         var files: [(name: String, write: (String) throws -> Void)] = []
         let evaluation = Evaluation(network: network, data: test)
-        let mistakes = MistakesPicture.mistakes(network: network, data: test)
+        let mistakes = MistakesPicture.mistakes(evaluation, data: test)
         let prediction = network.predict(pixels: digit.pixels)
         let featureMaps = FeatureMapPicture.render(input: digit, stages: network.featureMaps(), prediction: prediction, title: "\(name): TEST DIGIT \(index)")
         let animation = ShiftAnimation.render(network: network, digit: digit, title: "\(name): TEST DIGIT \(index)")

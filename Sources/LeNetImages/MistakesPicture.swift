@@ -9,9 +9,11 @@ public enum MistakesPicture {
         public var predicted: Int
     }
 
-    /// The samples `network` gets wrong, in test-set order.
-    public static func mistakes(network: Network<Float>, data: LabeledImages) -> [Mistake] {
-        zip(network.predictions(for: data), data.labels).enumerated().compactMap { i, pair in
+    /// The samples an evaluation of `data` got wrong, in `data`'s order (the evaluation that
+    /// also gives the error rate and confusion matrix: one pass over the set for all three).
+    public static func mistakes(_ evaluation: Evaluation, data: LabeledImages) -> [Mistake] {
+        precondition(evaluation.predictions.count == data.count, "an evaluation of this data set")
+        return zip(evaluation.predictions, data.labels).enumerated().compactMap { i, pair in
             pair.0 == Int(pair.1) ? nil : Mistake(index: i, label: Int(pair.1), predicted: pair.0)
         }
     }

@@ -7,8 +7,8 @@ import Testing
         let network = Network<Float>(architecture: .lenet1(pooling: .average), seed: 3)
         let pixels = (0..<20 * 784).map { UInt8(truncatingIfNeeded: $0 &* 2_654_435_761 >> 7) }
         let data = LabeledImages(width: 28, height: 28, pixels: pixels, labels: (0..<20).map { UInt8($0 % 10) })
-        let predictions = network.predictions(for: data)
-        let mistakes = MistakesPicture.mistakes(network: network, data: data)
+        let predictions = Evaluation(network: network, data: data).predictions
+        let mistakes = MistakesPicture.mistakes(Evaluation(network: network, data: data), data: data)
         let wrong: [Int] = (0..<20).filter { predictions[$0] != $0 % 10 }
         #expect(mistakes.map { $0.index } == wrong)
         #expect(mistakes.allSatisfy { $0.predicted == predictions[$0.index] && $0.label == $0.index % 10 })
