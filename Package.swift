@@ -31,9 +31,13 @@ let package = Package(
             pkgConfig: "libpng",
             providers: [.apt(["libpng-dev"]), .brew(["libpng"])]
         ),
+        // AVX2 + FMA kernels in C, each function compiled for AVX2 by a target attribute (no
+        // build flags), called by LeNetKernels after a runtime CPU check.
+        .target(name: "LeNetAVX2Kernels"),
         // Numeric kernels on raw buffers: no model knowledge.
         .target(
             name: "LeNetKernels",
+            dependencies: ["LeNetAVX2Kernels"],
             exclude: ["README.md"]
         ),
         // Layers, models, losses, optimizers, training loop, model files.

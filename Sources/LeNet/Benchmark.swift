@@ -34,8 +34,11 @@ public struct BenchmarkResult: Sendable, Codable {
 }
 
 public enum Benchmark {
-    /// Multiply-add throughput of this build, GFLOP/s, on one core and on every core at once
-    /// (see ``multiplyAddProbe(iterations:)``).
+    /// The kernels this process runs (`avx2-fma` or `portable-simd`, see `KernelPath`).
+    public static var kernels: String { KernelPath.best.rawValue }
+
+    /// Multiply-add throughput of the kernels this process runs, GFLOP/s, on one core and on
+    /// every core at once (see ``multiplyAddProbe(iterations:path:)``).
     public static func peak() -> (perCore: Double, allCores: Double, cores: Int) {
         let cores = ProcessInfo.processInfo.activeProcessorCount
         func run(_ threads: Int) -> Double {

@@ -5,8 +5,9 @@ import LeNet
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Training and inference speed on this machine: images/s per batch size, single-image latency, each layer's "
-            + "share of the time, GFLOP/s against what this build's multiply-add loop reaches.",
-        discussion: "Build in release (swift run -c release lenet bench). scripts/bench-pytorch.py runs the same models in PyTorch."
+            + "share of the time, GFLOP/s against what the kernels' multiply-add loop reaches.",
+        discussion: "Build in release (swift run -c release lenet bench). scripts/bench-pytorch.py runs the same models in PyTorch. "
+            + "LENET_KERNELS=portable-simd measures the portable Swift kernels on a machine with AVX2."
     )
 
     @Option(parsing: .upToNextOption, help: "The models to measure.")
@@ -24,6 +25,7 @@ struct Bench: ParsableCommand {
     }
 
     struct Output: Codable {
+        var kernels: String
         var peakGFLOPsPerCore: Double
         var peakGFLOPsAllCores: Double
         var cores: Int
@@ -33,7 +35,8 @@ struct Bench: ParsableCommand {
     func run() throws {
         let peak = Benchmark.peak()
         if !json {
-            print(String(format: "this build's multiply-add peak: %.1f GFLOP/s on one core, %.1f on all %d", peak.perCore, peak.allCores, peak.cores))
+            print(String(format: "kernels: %@; their multiply-add peak: %.1f GFLOP/s on one core, %.1f on all %d", Benchmark.kernels,
+                         peak.perCore, peak.allCores, peak.cores))
         }
         var results: [BenchmarkResult] = []
         for name in model {
@@ -55,7 +58,7 @@ struct Bench: ParsableCommand {
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            print(String(decoding: try encoder.encode(Output(peakGFLOPsPerCore: peak.perCore, peakGFLOPsAllCores: peak.allCores,
+            print(String(decoding: try encoder.encode(Output(kernels: Benchmark.kernels, peakGFLOPsPerCore: peak.perCore, peakGFLOPsAllCores: peak.allCores,
                                                              cores: peak.cores, models: results)), as: UTF8.self))
         }
     }

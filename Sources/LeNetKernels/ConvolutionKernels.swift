@@ -1,3 +1,5 @@
+import LeNetAVX2Kernels
+
 /// Valid (unpadded), stride-1 2-D convolution kernels for one image, as LeNet uses them.
 ///
 /// Layouts are row-major and channel-first (PyTorch's NCHW for one sample). A connection table
@@ -27,6 +29,10 @@ public struct ConvolutionShape: Sendable, Hashable, Codable {
     public var inputCount: Int { inputChannels * inputHeight * inputWidth }
     public var outputCount: Int { outputChannels * outputHeight * outputWidth }
     public var weightCount: Int { outputChannels * inputChannels * kernelSize * kernelSize }
+
+    /// The length of one output map in the AVX2 kernels' wide layout (the input's row stride):
+    /// (outH - 1) * inW + outW. They need at least one full vector of it.
+    @usableFromInline var wideCount: Int { (outputHeight - 1) * inputWidth + outputWidth }
 }
 
 @inlinable @inline(__always)
@@ -62,7 +68,12 @@ struct Blocking {
 
 /// out[o,y,x] = bias[o] + Σ_{i connected to o} Σ_{ky,kx} w[o,i,ky,kx] · in[i, y+ky, x+kx]
 ///
-/// Blocks of four SIMD8 accumulators (one output row of up to 32 values, or 2 rows of 16, or 4
+/// AVX2 + FMA (see ``KernelPath``): each output map is computed in the wide layout, where the
+/// input under every tap is one contiguous run, in blocks of up to eight 8-lane accumulators
+/// (one weight broadcast feeds eight FMAs), then its rows are copied out. C1's 28 columns are
+/// computed in a 32-wide layout (87.5% of lanes useful), C3's 10 in a 14-wide one (74%).
+///
+/// Portable SIMD: blocks of four SIMD8 accumulators (one output row of up to 32 values, or 2 rows of 16, or 4
 /// of 8) stay in registers through all k·k taps of every connected input map, with each
 /// weight broadcast once per block: the arithmetic is `acc + w * x` (not `addingProduct`, which
 /// without FMA code generation becomes scalar `fmaf` calls).
@@ -73,8 +84,17 @@ public func convolutionForward<S: BinaryFloatingPoint & SIMDScalar>(
     weights: UnsafePointer<S>,          // [outC, inC, k, k]
     bias: UnsafePointer<S>,             // [outC]
     connected: UnsafePointer<Bool>?,    // [outC, inC] or nil for all
-    output: UnsafeMutablePointer<S>     // [outC, outH, outW]
+    output: UnsafeMutablePointer<S>,    // [outC, outH, outW]
+    path: KernelPath = .best
 ) {
+    if path.usesAVX2(for: S.self) && s.wideCount >= 8 {
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: s.wideCount) { wide in
+            lenet_avx2_convolution_forward(s.inputChannels, s.outputChannels, s.inputHeight, s.inputWidth, s.kernelSize,
+                                           floats(input), floats(weights), floats(bias), connected, floats(output),
+                                           wide.baseAddress!)
+        }
+        return
+    }
     let k = s.kernelSize, oh = s.outputHeight, ow = s.outputWidth, iw = s.inputWidth
     let inPlane = s.inputHeight * iw, outPlane = oh * ow
     for o in 0..<s.outputChannels {
@@ -83,13 +103,13 @@ public func convolutionForward<S: BinaryFloatingPoint & SIMDScalar>(
             // The kernel covers its whole input (C5). With every map connected, the weights of
             // output o and the input are both contiguous: one dot product of inC·k·k values.
             if connected == nil {
-                out[0] = bias[o] + dot(weights + o * s.inputCount, input, count: s.inputCount)
+                out[0] = bias[o] + dot(weights + o * s.inputCount, input, count: s.inputCount, path: path)
                 continue
             }
             // Otherwise one dot product per connected input map.
             var sum = bias[o]
             for i in 0..<s.inputChannels where isConnected(connected, o, i, s.inputChannels) {
-                sum += dot(weights + (o * s.inputChannels + i) * k * k, input + i * inPlane, count: inPlane)
+                sum += dot(weights + (o * s.inputChannels + i) * k * k, input + i * inPlane, count: inPlane, path: path)
             }
             out[0] = sum
             continue
@@ -189,7 +209,9 @@ public func convolutionForwardNaive<S: BinaryFloatingPoint>(
 /// no product is counted twice. dIn: a gather, not a scatter: dIn is the valid convolution of
 /// dOut padded by k-1 zeros with the kernels flipped and transposed (input and output maps
 /// swapped), so it reuses the forward kernel and writes each dIn value once. The padded dOut
-/// and the flipped kernels live in a temporary (stack) allocation, not the heap.
+/// and the flipped kernels live in a temporary (stack) allocation, not the heap. On the AVX2
+/// path dW is a dot product per tap in the forward kernel's wide layout (dOut widened once per
+/// output map, zeros in the unused columns), five accumulators per kernel row.
 @inlinable
 public func convolutionBackward<S: BinaryFloatingPoint & SIMDScalar>(
     _ s: ConvolutionShape,
@@ -199,7 +221,8 @@ public func convolutionBackward<S: BinaryFloatingPoint & SIMDScalar>(
     outputGradient: UnsafePointer<S>,             // [outC, outH, outW]
     weightGradient: UnsafeMutablePointer<S>,      // [outC, inC, k, k], accumulated
     biasGradient: UnsafeMutablePointer<S>,        // [outC], accumulated
-    inputGradient: UnsafeMutablePointer<S>?       // [inC, inH, inW], accumulated
+    inputGradient: UnsafeMutablePointer<S>?,      // [inC, inH, inW], accumulated
+    path: KernelPath = .best
 ) {
     let k = s.kernelSize, oh = s.outputHeight, ow = s.outputWidth, iw = s.inputWidth
     let inPlane = s.inputHeight * iw, outPlane = oh * ow
@@ -212,23 +235,27 @@ public func convolutionBackward<S: BinaryFloatingPoint & SIMDScalar>(
             let run = connected == nil ? s.inputCount : inPlane
             for i in stride(from: 0, to: s.inputChannels, by: run / inPlane) where isConnected(connected, o, i, s.inputChannels) {
                 let offset = (o * s.inputChannels + i) * k * k
-                let dw = weightGradient + offset, src = input + i * inPlane
-                for j in 0..<run { dw[j] += g * src[j] }
-                if let dIn = inputGradient {
-                    let w = weights + offset, dst = dIn + i * inPlane
-                    for j in 0..<run { dst[j] += g * w[j] }
-                }
+                axpy(g, input + i * inPlane, weightGradient + offset, count: run, path: path)
+                if let dIn = inputGradient { axpy(g, weights + offset, dIn + i * inPlane, count: run, path: path) }
             }
         }
         return
     }
-    for o in 0..<s.outputChannels {
-        let dOut = outputGradient + o * outPlane
-        var db = S.zero
-        for j in 0..<outPlane { db += dOut[j] }
-        biasGradient[o] += db
-        for i in 0..<s.inputChannels where isConnected(connected, o, i, s.inputChannels) {
-            convolutionWeightGradient(s, dOut: dOut, plane: input + i * inPlane, into: weightGradient + (o * s.inputChannels + i) * k * k)
+    if path.usesAVX2(for: S.self) && s.wideCount >= 8 && k <= 8 {
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: s.wideCount) { wide in
+            lenet_avx2_convolution_weight_gradient(s.inputChannels, s.outputChannels, s.inputHeight, s.inputWidth, k,
+                                                   floats(input), connected, floats(outputGradient),
+                                                   floats(weightGradient), floats(biasGradient), wide.baseAddress!)
+        }
+    } else {
+        for o in 0..<s.outputChannels {
+            let dOut = outputGradient + o * outPlane
+            var db = S.zero
+            for j in 0..<outPlane { db += dOut[j] }
+            biasGradient[o] += db
+            for i in 0..<s.inputChannels where isConnected(connected, o, i, s.inputChannels) {
+                convolutionWeightGradient(s, dOut: dOut, plane: input + i * inPlane, into: weightGradient + (o * s.inputChannels + i) * k * k)
+            }
         }
     }
     guard let dIn = inputGradient else { return }
@@ -256,7 +283,7 @@ public func convolutionBackward<S: BinaryFloatingPoint & SIMDScalar>(
             }
             withUnsafeTemporaryAllocation(of: S.self, capacity: s.inputCount) { gathered in
                 convolutionForward(transposed, input: padded, weights: flipped, bias: zeros, connected: table.baseAddress!,
-                                   output: gathered.baseAddress!)
+                                   output: gathered.baseAddress!, path: path)
                 for j in 0..<s.inputCount { dIn[j] += gathered[j] }
             }
         }

@@ -8,10 +8,11 @@ public func matrixVectorForward<S: BinaryFloatingPoint & SIMDScalar>(
     weights: UnsafePointer<S>,        // [rows, columns]
     bias: UnsafePointer<S>?,          // [rows] or nil
     input: UnsafePointer<S>,          // [columns]
-    output: UnsafeMutablePointer<S>   // [rows]
+    output: UnsafeMutablePointer<S>,  // [rows]
+    path: KernelPath = .best
 ) {
     for r in 0..<rows {
-        output[r] = dot(weights + r * columns, input, count: columns) + (bias?[r] ?? 0)
+        output[r] = dot(weights + r * columns, input, count: columns, path: path) + (bias?[r] ?? 0)
     }
 }
 
@@ -24,16 +25,14 @@ public func matrixVectorBackward<S: BinaryFloatingPoint & SIMDScalar>(
     outputGradient: UnsafePointer<S>,             // [rows]
     weightGradient: UnsafeMutablePointer<S>,      // [rows, columns], accumulated
     biasGradient: UnsafeMutablePointer<S>?,       // [rows], accumulated
-    inputGradient: UnsafeMutablePointer<S>?       // [columns], accumulated
+    inputGradient: UnsafeMutablePointer<S>?,      // [columns], accumulated
+    path: KernelPath = .best
 ) {
     for r in 0..<rows {
         let g = outputGradient[r]
         biasGradient?[r] += g
-        let w = weights + r * columns, dw = weightGradient + r * columns
-        for c in 0..<columns { dw[c] += g * input[c] }
-        if let dx = inputGradient {
-            for c in 0..<columns { dx[c] += g * w[c] }
-        }
+        axpy(g, input, weightGradient + r * columns, count: columns, path: path)
+        if let dx = inputGradient { axpy(g, weights + r * columns, dx, count: columns, path: path) }
     }
 }
 

@@ -1,9 +1,18 @@
-/// How fast this build can multiply-add on one core: eight independent SIMD8 chains of
-/// `acc = acc * x + y`, the unfused form the kernels use, long enough that loop overhead and
-/// the chains' latency disappear. Returns the flop count (2 per lane per multiply-add) and a
-/// value the caller must use so the loop is not optimised away.
+import LeNetAVX2Kernels
+
+/// How fast this machine multiply-adds on one core with the kernels of `path`: eight
+/// independent 8-lane chains of `acc = acc * x + y` (fused on the AVX2 path, the unfused form
+/// the portable kernels use otherwise), long enough that loop overhead and the chains' latency
+/// disappear. Returns the flop count (2 per lane per multiply-add) and a value the caller must
+/// use so the loop is not optimised away.
+public func multiplyAddProbe(iterations: Int, path: KernelPath = .best) -> (flops: Double, checksum: Float) {
+    let flops = Double(iterations) * 8 * 8 * 2
+    if path == .avx2FMA { return (flops, lenet_avx2_fma_probe(iterations)) }
+    return (flops, portableMultiplyAddProbe(iterations: iterations))
+}
+
 @inline(never)
-public func multiplyAddProbe(iterations: Int) -> (flops: Double, checksum: Float) {
+func portableMultiplyAddProbe(iterations: Int) -> Float {
     let x = SIMD8<Float>(repeating: 0.999_9), y = SIMD8<Float>(repeating: 1e-4)
     var a0 = SIMD8<Float>(repeating: 1), a1 = a0 + 1, a2 = a0 + 2, a3 = a0 + 3, a4 = a0 + 4, a5 = a0 + 5, a6 = a0 + 6, a7 = a0 + 7
     for _ in 0..<iterations {
@@ -11,5 +20,5 @@ public func multiplyAddProbe(iterations: Int) -> (flops: Double, checksum: Float
         a4 = a4 * x + y; a5 = a5 * x + y; a6 = a6 * x + y; a7 = a7 * x + y
     }
     let sum = a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7
-    return (Double(iterations) * 8 * 8 * 2, sum.sum())
+    return sum.sum()
 }

@@ -1,4 +1,5 @@
 import Foundation
+import LeNetAVX2Kernels
 
 /// LeNet's squashing function y = A tanh(S x) over a buffer, eight values at a time.
 ///
@@ -12,8 +13,13 @@ import Foundation
 public func scaledTanh(
     _ x: UnsafePointer<Float>,            // [n]
     into y: UnsafeMutablePointer<Float>,  // [n]
-    count n: Int, amplitude: Float, slope: Float
+    count n: Int, amplitude: Float, slope: Float,
+    path: KernelPath = .best
 ) {
+    if path == .avx2FMA {
+        lenet_avx2_scaled_tanh(x, y, n, amplitude, slope)
+        return
+    }
     var i = 0
     while i + 8 <= n {
         store8(amplitude * tanh8(slope * load8(x + i)), y + i)

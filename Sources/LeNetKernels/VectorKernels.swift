@@ -1,3 +1,5 @@
+import LeNetAVX2Kernels
+
 /// Vector primitives the other kernels are built from. The reductions use explicit SIMD
 /// accumulators: without fast-math the compiler may not reorder a scalar sum, so a plain
 /// `sum += a[i] * b[i]` loop runs one element at a time.
@@ -17,8 +19,10 @@ func store8<S: SIMDScalar>(_ v: SIMD8<S>, _ p: UnsafeMutablePointer<S>) {
 public func dot<S: BinaryFloatingPoint & SIMDScalar>(
     _ a: UnsafePointer<S>,   // [n]
     _ b: UnsafePointer<S>,   // [n]
-    count n: Int
+    count n: Int,
+    path: KernelPath = .best
 ) -> S {
+    if path.usesAVX2(for: S.self) { return unsafeBitCast(lenet_avx2_dot(floats(a), floats(b), n), to: S.self) }
     var acc0 = SIMD8<S>(), acc1 = SIMD8<S>()
     var i = 0
     while i + 16 <= n {
@@ -38,7 +42,23 @@ public func dot<S: BinaryFloatingPoint & SIMDScalar>(
     return sum
 }
 
-/// The plain reference for ``dot(_:_:count:)``.
+/// y[i] += α · x[i]
+@inlinable @inline(__always)
+public func axpy<S: BinaryFloatingPoint & SIMDScalar>(
+    _ alpha: S,
+    _ x: UnsafePointer<S>,         // [n]
+    _ y: UnsafeMutablePointer<S>,  // [n], accumulated
+    count n: Int,
+    path: KernelPath = .best
+) {
+    if path.usesAVX2(for: S.self) {
+        lenet_avx2_axpy(unsafeBitCast(alpha, to: Float.self), floats(x), floats(y), n)
+        return
+    }
+    for i in 0..<n { y[i] += alpha * x[i] }  // no reduction: the compiler vectorises it
+}
+
+/// The plain reference for ``dot(_:_:count:path:)``.
 @inlinable
 public func dotNaive<S: BinaryFloatingPoint>(_ a: UnsafePointer<S>, _ b: UnsafePointer<S>, count n: Int) -> S {
     var sum = S.zero

@@ -21,6 +21,9 @@ func maxRelativeDifference(_ a: [Float], _ b: [Float]) -> Float {
 /// Fast kernels summing in a different order than their naive twins: equal within this.
 let tolerance: Float = 1e-5
 
+/// Every implementation this machine can run: each fast kernel is checked on each of them.
+let paths = KernelPath.allCases.filter(KernelPath.isAvailable)
+
 @Suite struct ConvolutionKernelsTests {
     /// Random shapes, including C5's whole-input kernels and partial connection tables.
     static let shapes: [(ConvolutionShape, Bool)] = {
@@ -40,21 +43,21 @@ let tolerance: Float = 1e-5
         return result
     }()
 
-    @Test func forwardEqualsNaive() {
+    @Test(arguments: paths) func forwardEqualsNaive(path: KernelPath) {
         var noise = Noise(state: 1)
         for (s, partial) in Self.shapes {
             let x = noise.values(s.inputCount), w = noise.values(s.weightCount), b = noise.values(s.outputChannels)
             let table = (0..<s.inputChannels * s.outputChannels).map { !partial || $0 % 3 != 1 }
             var fast = [Float](repeating: .nan, count: s.outputCount), naive = fast
             table.withUnsafeBufferPointer { t in
-                convolutionForward(s, input: x, weights: w, bias: b, connected: t.baseAddress, output: &fast)
+                convolutionForward(s, input: x, weights: w, bias: b, connected: t.baseAddress, output: &fast, path: path)
                 convolutionForwardNaive(s, input: x, weights: w, bias: b, connected: t.baseAddress, output: &naive)
             }
             #expect(maxRelativeDifference(fast, naive) <= tolerance, "\(s)")
         }
     }
 
-    @Test func backwardEqualsNaive() {
+    @Test(arguments: paths) func backwardEqualsNaive(path: KernelPath) {
         var noise = Noise(state: 2)
         for (s, partial) in Self.shapes {
             let x = noise.values(s.inputCount), w = noise.values(s.weightCount), g = noise.values(s.outputCount)
@@ -64,7 +67,7 @@ let tolerance: Float = 1e-5
             var dxFast = [Float](repeating: 0.5, count: s.inputCount), dxNaive = dxFast
             table.withUnsafeBufferPointer { t in
                 convolutionBackward(s, input: x, weights: w, connected: t.baseAddress, outputGradient: g,
-                                    weightGradient: &dwFast, biasGradient: &dbFast, inputGradient: &dxFast)
+                                    weightGradient: &dwFast, biasGradient: &dbFast, inputGradient: &dxFast, path: path)
                 convolutionBackwardNaive(s, input: x, weights: w, connected: t.baseAddress, outputGradient: g,
                                          weightGradient: &dwNaive, biasGradient: &dbNaive, inputGradient: &dxNaive)
             }
@@ -74,11 +77,11 @@ let tolerance: Float = 1e-5
         }
     }
 
-    @Test func knownValue() {
+    @Test(arguments: paths) func knownValue(path: KernelPath) {
         // A 3x3 input of 1...9 and a 2x2 kernel [1 0; 0 -1]: out = in[y][x] - in[y+1][x+1] = -4.
         let s = ConvolutionShape(inputChannels: 1, outputChannels: 1, inputHeight: 3, inputWidth: 3, kernelSize: 2)
         var out = [Float](repeating: 0, count: 4)
-        convolutionForward(s, input: [1, 2, 3, 4, 5, 6, 7, 8, 9], weights: [1, 0, 0, -1], bias: [0.5], connected: nil, output: &out)
+        convolutionForward(s, input: [1, 2, 3, 4, 5, 6, 7, 8, 9], weights: [1, 0, 0, -1], bias: [0.5], connected: nil, output: &out, path: path)
         #expect(out == [-3.5, -3.5, -3.5, -3.5])
     }
 }

@@ -1,0 +1,56 @@
+// AVX2 + FMA kernels for 32-bit floats, compiled without any build flag: each function carries
+// __attribute__((target("avx2,fma"))) and may only be called when lenet_avx2_fma_available()
+// says the CPU (and the operating system, for the 256-bit registers) supports them.
+// LeNetKernels dispatches to them and keeps its portable Swift SIMD kernels as the fallback.
+// Layouts and meanings are those of the Swift kernels of the same name; every pointer argument
+// carries its shape.
+#ifndef LENET_AVX2_KERNELS_H
+#define LENET_AVX2_KERNELS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/// 1 when AVX2 and FMA can run here: CPUID says so and XGETBV says the OS saves YMM state.
+int lenet_avx2_fma_available(void);
+
+/// Eight independent 8-lane FMA chains, `iterations` times each; returns a checksum so the
+/// loop is kept. Flops = iterations * 8 * 8 * 2.
+float lenet_avx2_fma_probe(long iterations);
+
+/// The "wide" layout both convolution kernels work in: an output map stored with its input's
+/// row stride, n = y * inW + x, so the input under tap (ky, kx) of output n is in[n + ky*inW + kx]
+/// and every tap is one contiguous run. Its length is (outH - 1) * inW + outW; the columns
+/// x >= outW are computed and thrown away (forward) or zero (gradient).
+
+/// out[o,y,x] = bias[o] + sum_{i connected to o} sum_{ky,kx} w[o,i,ky,kx] * in[i,y+ky,x+kx]
+/// Requires a wide count >= 8.
+void lenet_avx2_convolution_forward(
+    long inC, long outC, long inH, long inW, long k,
+    const float *input,       // [inC, inH, inW]
+    const float *weights,     // [outC, inC, k, k]
+    const float *bias,        // [outC]
+    const bool *connected,    // [outC, inC] or NULL for all
+    float *output,            // [outC, outH, outW]
+    float *scratch);          // [wide count]
+
+/// dW[o,i,ky,kx] += sum_{y,x} dOut[o,y,x] * in[i,y+ky,x+kx] for connected (o, i), and
+/// dBias[o] += sum_{y,x} dOut[o,y,x]. Requires a wide count >= 8 and k <= 8.
+void lenet_avx2_convolution_weight_gradient(
+    long inC, long outC, long inH, long inW, long k,
+    const float *input,           // [inC, inH, inW]
+    const bool *connected,        // [outC, inC] or NULL for all
+    const float *outputGradient,  // [outC, outH, outW]
+    float *weightGradient,        // [outC, inC, k, k], accumulated
+    float *biasGradient,          // [outC], accumulated
+    float *scratch);              // [wide count]
+
+/// sum_i a[i] * b[i]
+float lenet_avx2_dot(const float *a, const float *b, long n);  // a, b: [n]
+
+/// y[i] += alpha * x[i]
+void lenet_avx2_axpy(float alpha, const float *x, float *y, long n);  // x, y: [n]
+
+/// y[i] = amplitude * tanh(slope * x[i]), the rational approximation of the Swift tanh8.
+void lenet_avx2_scaled_tanh(const float *x, float *y, long n, float amplitude, float slope);  // x, y: [n]
+
+#endif

@@ -1,0 +1,45 @@
+import Foundation
+import LeNetAVX2Kernels
+
+/// Which implementation the kernels run.
+///
+/// The package passes no compiler flags (`unsafeFlags` would stop it being a URL dependency),
+/// so Swift code here is compiled for baseline x86-64: SSE2, no FMA. The AVX2 + FMA kernels
+/// are C functions carrying `__attribute__((target("avx2,fma")))` in the `LeNetAVX2Kernels`
+/// target, called only after a runtime CPU check. Every public kernel takes a `path`, defaulting
+/// to ``best``, so the tests can hold both implementations to the naive references on the same
+/// machine.
+public enum KernelPath: String, Sendable, CaseIterable {
+    /// 256-bit AVX2 with fused multiply-add (Float only; Double always takes the portable path).
+    case avx2FMA = "avx2-fma"
+    /// Swift `SIMD8` code the compiler lowers for the build's baseline (SSE2 on x86-64, NEON on arm64).
+    case portableSIMD = "portable-simd"
+
+    /// AVX2 + FMA when the CPU and OS support it, unless the environment sets
+    /// `LENET_KERNELS=portable-simd` (for measuring one against the other).
+    public static let best: KernelPath = {
+        if ProcessInfo.processInfo.environment["LENET_KERNELS"] == KernelPath.portableSIMD.rawValue { return .portableSIMD }
+        return isAvailable(.avx2FMA) ? .avx2FMA : .portableSIMD
+    }()
+
+    /// Whether this machine can run `path`.
+    public static func isAvailable(_ path: KernelPath) -> Bool {
+        switch path {
+        case .avx2FMA: lenet_avx2_fma_available() != 0
+        case .portableSIMD: true
+        }
+    }
+
+    /// Whether scalar type `S` takes the AVX2 path under `self`.
+    @inlinable @inline(__always)
+    func usesAVX2<S>(for _: S.Type) -> Bool { self == .avx2FMA && S.self == Float.self }
+}
+
+/// A pointer to `S` seen as a pointer to Float, once `usesAVX2` has established `S == Float`.
+@inlinable @inline(__always)
+func floats<S>(_ p: UnsafePointer<S>) -> UnsafePointer<Float> { UnsafeRawPointer(p).assumingMemoryBound(to: Float.self) }
+
+@inlinable @inline(__always)
+func floats<S>(_ p: UnsafeMutablePointer<S>) -> UnsafeMutablePointer<Float> {
+    UnsafeMutableRawPointer(p).assumingMemoryBound(to: Float.self)
+}
