@@ -29,10 +29,8 @@ public struct FullyConnected: LayerDescription {
     }
 
     func forward<S: NetworkScalar>(parameters: UnsafePointer<S>, input: UnsafePointer<S>, output: UnsafeMutablePointer<S>, batch: Int) {
-        for b in 0..<batch {
-            matrixVectorForward(rows: outputs, columns: inputs, weights: parameters, bias: parameters + outputs * inputs,
-                                input: input + b * inputs, output: output + b * outputs)
-        }
+        matrixForward(rows: outputs, columns: inputs, batch: batch, weights: parameters, bias: parameters + outputs * inputs,
+                      input: input, output: output)
     }
 
     func backward<S: NetworkScalar>(
@@ -40,11 +38,8 @@ public struct FullyConnected: LayerDescription {
         inputGradient: UnsafeMutablePointer<S>?, parameterGradient: UnsafeMutablePointer<S>, batch: Int
     ) {
         inputGradient?.update(repeating: 0, count: inputs * batch)
-        for b in 0..<batch {
-            matrixVectorBackward(rows: outputs, columns: inputs, weights: parameters, input: input + b * inputs,
-                                 outputGradient: outputGradient + b * outputs, weightGradient: parameterGradient,
-                                 biasGradient: parameterGradient + outputs * inputs,
-                                 inputGradient: inputGradient.map { $0 + b * inputs })
-        }
+        matrixBackward(rows: outputs, columns: inputs, batch: batch, weights: parameters, input: input,
+                       outputGradient: outputGradient, weightGradient: parameterGradient,
+                       biasGradient: parameterGradient + outputs * inputs, inputGradient: inputGradient)
     }
 }

@@ -44,6 +44,24 @@ void lenet_avx2_convolution_weight_gradient(
     float *biasGradient,          // [outC], accumulated
     float *scratch);              // [wide count]
 
+/// output[b,r] = bias[r] + sum_c W[r,c] * input[b,c]: a fully connected layer over a batch.
+void lenet_avx2_matrix_forward(
+    long rows, long columns, long batch,
+    const float *weights,     // [rows, columns]
+    const float *bias,        // [rows] or NULL
+    const float *input,       // [batch, columns]
+    float *output);           // [batch, rows]
+
+/// C[m,n] += sum_k A(m,k) * B[k,n], with A(m,k) = a[m * strideM + k * strideK] (so A or its
+/// transpose, in place). A fully connected layer's backward is two of these:
+/// dW[rows, columns] += G^T X and dX[batch, columns] += G W, G = the output gradient [batch, rows].
+void lenet_avx2_multiply_accumulate(
+    long M, long N, long K,
+    const float *a,           // A(m,k) at a[m * strideM + k * strideK]
+    long strideM, long strideK,
+    const float *b,           // [K, N]
+    float *c);                // [M, N], accumulated
+
 /// sum_i a[i] * b[i]
 float lenet_avx2_dot(const float *a, const float *b, long n);  // a, b: [n]
 
