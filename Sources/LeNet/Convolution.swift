@@ -95,11 +95,8 @@ public struct Convolution: LayerDescription {
         }
         table.connected.withUnsafeBufferPointer { t in
             let mask = table.isFull ? nil : t.baseAddress
-            for b in 0..<batch {
-                convolutionForward(shape, input: input + b * shape.inputCount, weights: parameters,
-                                   bias: parameters + shape.weightCount, connected: mask,
-                                   output: output + b * shape.outputCount)
-            }
+            convolutionForward(shape, batch: batch, input: input, weights: parameters, bias: parameters + shape.weightCount,
+                               connected: mask, output: output)
         }
     }
 
@@ -115,12 +112,9 @@ public struct Convolution: LayerDescription {
         }
         table.connected.withUnsafeBufferPointer { t in
             let mask = table.isFull ? nil : t.baseAddress
-            for b in 0..<batch {
-                convolutionBackward(shape, input: input + b * shape.inputCount, weights: parameters, connected: mask,
-                                    outputGradient: outputGradient + b * shape.outputCount,
-                                    weightGradient: parameterGradient, biasGradient: parameterGradient + shape.weightCount,
-                                    inputGradient: inputGradient.map { $0 + b * shape.inputCount })
-            }
+            convolutionBackward(shape, batch: batch, input: input, weights: parameters, connected: mask,
+                                outputGradient: outputGradient, weightGradient: parameterGradient,
+                                biasGradient: parameterGradient + shape.weightCount, inputGradient: inputGradient)
         }
     }
 }

@@ -13,6 +13,9 @@ struct Bench: ParsableCommand {
     @Option(parsing: .upToNextOption, help: "The models to measure.")
     var model: [String] = ["lenet5", "lenet5-modern", "lenet1"]
 
+    @Option(parsing: .upToNextOption, help: "The training batch sizes to measure.")
+    var batch: [Int] = [1, 16, 64, 256]
+
     @Option(help: "Seconds each figure is measured for (after a warm-up of a fifth of that).")
     var seconds = 1.0
 
@@ -22,6 +25,7 @@ struct Bench: ParsableCommand {
     func validate() throws {
         for name in model { _ = try Architecture.named(name) }
         guard seconds > 0 else { throw ValidationError("--seconds must be positive") }
+        guard !batch.isEmpty, batch.allSatisfy({ $0 > 0 }) else { throw ValidationError("--batch needs positive sizes") }
     }
 
     struct Output: Codable {
@@ -40,7 +44,7 @@ struct Bench: ParsableCommand {
         }
         var results: [BenchmarkResult] = []
         for name in model {
-            let result = Benchmark.run(try Architecture.named(name), seconds: seconds)
+            let result = Benchmark.run(try Architecture.named(name), batchSizes: batch, seconds: seconds)
             results.append(result)
             guard !json else { continue }
             print("\n\(result.model) (batches of \(Network<Float>.parallelBatch) or more on \(result.threads) cores, smaller on one)")

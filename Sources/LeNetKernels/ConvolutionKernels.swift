@@ -198,6 +198,65 @@ public func convolutionForwardNaive<S: BinaryFloatingPoint>(
     }
 }
 
+// MARK: batches
+
+/// Below this many samples the lanes kernels (eight samples per vector) leave too many lanes
+/// empty; the batch kernels then run the one-image kernels sample by sample.
+public let lanesMinimumBatch = 4
+
+/// ``convolutionForward(_:input:weights:bias:connected:output:path:)`` for each sample of a batch.
+/// On the AVX2 path with at least ``lanesMinimumBatch`` samples: eight samples per vector, so
+/// every lane is useful whatever the map's width, and blocks of output maps share each input
+/// vector loaded (Lanes.c in LeNetAVX2Kernels).
+@inlinable
+public func convolutionForward<S: BinaryFloatingPoint & SIMDScalar>(
+    _ s: ConvolutionShape,
+    batch: Int,
+    input: UnsafePointer<S>,            // [batch, inC, inH, inW]
+    weights: UnsafePointer<S>,          // [outC, inC, k, k]
+    bias: UnsafePointer<S>,             // [outC]
+    connected: UnsafePointer<Bool>?,    // [outC, inC] or nil for all
+    output: UnsafeMutablePointer<S>,    // [batch, outC, outH, outW]
+    path: KernelPath = .best
+) {
+    if path.usesAVX2(for: S.self) && batch >= lanesMinimumBatch && s.kernelSize <= 8 {
+        return lenet_avx2_convolution_forward_batch(s.inputChannels, s.outputChannels, s.inputHeight, s.inputWidth, s.kernelSize,
+                                                    batch, floats(input), floats(weights), floats(bias), connected, floats(output))
+    }
+    for b in 0..<batch {
+        convolutionForward(s, input: input + b * s.inputCount, weights: weights, bias: bias, connected: connected,
+                           output: output + b * s.outputCount, path: path)
+    }
+}
+
+/// ``convolutionBackward(_:input:weights:connected:outputGradient:weightGradient:biasGradient:inputGradient:path:)``
+/// for each sample of a batch, gradients summed; the lanes kernels as in
+/// ``convolutionForward(_:batch:input:weights:bias:connected:output:path:)``.
+@inlinable
+public func convolutionBackward<S: BinaryFloatingPoint & SIMDScalar>(
+    _ s: ConvolutionShape,
+    batch: Int,
+    input: UnsafePointer<S>,                      // [batch, inC, inH, inW]
+    weights: UnsafePointer<S>,                    // [outC, inC, k, k]
+    connected: UnsafePointer<Bool>?,              // [outC, inC] or nil
+    outputGradient: UnsafePointer<S>,             // [batch, outC, outH, outW]
+    weightGradient: UnsafeMutablePointer<S>,      // [outC, inC, k, k], accumulated
+    biasGradient: UnsafeMutablePointer<S>,        // [outC], accumulated
+    inputGradient: UnsafeMutablePointer<S>?,      // [batch, inC, inH, inW], accumulated
+    path: KernelPath = .best
+) {
+    if path.usesAVX2(for: S.self) && batch >= lanesMinimumBatch && s.kernelSize <= 8 {
+        return lenet_avx2_convolution_backward_batch(s.inputChannels, s.outputChannels, s.inputHeight, s.inputWidth, s.kernelSize,
+                                                     batch, floats(input), floats(weights), connected, floats(outputGradient),
+                                                     floats(weightGradient), floats(biasGradient), inputGradient.map(floats))
+    }
+    for b in 0..<batch {
+        convolutionBackward(s, input: input + b * s.inputCount, weights: weights, connected: connected,
+                            outputGradient: outputGradient + b * s.outputCount, weightGradient: weightGradient,
+                            biasGradient: biasGradient, inputGradient: inputGradient.map { $0 + b * s.inputCount }, path: path)
+    }
+}
+
 // MARK: backward
 
 /// Accumulates the gradients of one image:

@@ -77,6 +77,51 @@ let paths = KernelPath.allCases.filter(KernelPath.isAvailable)
         }
     }
 
+    /// The batch kernels against the naive ones sample by sample, on batches that fill the
+    /// eight lanes, leave some empty, or fall below ``lanesMinimumBatch``. Gradients sum over a
+    /// whole batch, so the reference runs in Double (a Float naive sum strays by more than the
+    /// tolerance itself).
+    @Test(arguments: paths) func batchesEqualNaive(path: KernelPath) {
+        var noise = Noise(state: 3)
+        for (n, (s, partial)) in Self.shapes.enumerated() {
+            let batch = [1, 3, 4, 8, 9, 13, 16, 19][n % 8]
+            let x = noise.values(batch * s.inputCount), w = noise.values(s.weightCount), b = noise.values(s.outputChannels)
+            let g = noise.values(batch * s.outputCount), start = noise.values(s.weightCount)
+            let table = (0..<s.inputChannels * s.outputChannels).map { !partial || $0 % 3 != 1 }
+            var fast = [Float](repeating: .nan, count: batch * s.outputCount)
+            var dwFast = start, dbFast = [Float](repeating: 1, count: s.outputChannels), dxFast = [Float](repeating: 0.5, count: batch * s.inputCount)
+            let (xd, wd, bd, gd) = (x.map(Double.init), w.map(Double.init), b.map(Double.init), g.map(Double.init))
+            var naive = [Double](repeating: .nan, count: batch * s.outputCount)
+            var dwNaive = start.map(Double.init), dbNaive = dbFast.map(Double.init), dxNaive = dxFast.map(Double.init)
+            table.withUnsafeBufferPointer { t in
+                convolutionForward(s, batch: batch, input: x, weights: w, bias: b, connected: t.baseAddress, output: &fast, path: path)
+                convolutionBackward(s, batch: batch, input: x, weights: w, connected: t.baseAddress, outputGradient: g,
+                                    weightGradient: &dwFast, biasGradient: &dbFast, inputGradient: &dxFast, path: path)
+                xd.withUnsafeBufferPointer { x in
+                    gd.withUnsafeBufferPointer { g in
+                        naive.withUnsafeMutableBufferPointer { out in
+                            dxNaive.withUnsafeMutableBufferPointer { dx in
+                                for j in 0..<batch {
+                                    convolutionForwardNaive(s, input: x.baseAddress! + j * s.inputCount, weights: wd, bias: bd,
+                                                            connected: t.baseAddress, output: out.baseAddress! + j * s.outputCount)
+                                    convolutionBackwardNaive(s, input: x.baseAddress! + j * s.inputCount, weights: wd,
+                                                             connected: t.baseAddress, outputGradient: g.baseAddress! + j * s.outputCount,
+                                                             weightGradient: &dwNaive, biasGradient: &dbNaive,
+                                                             inputGradient: dx.baseAddress! + j * s.inputCount)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            func float(_ a: [Double]) -> [Float] { a.map(Float.init) }
+            #expect(maxRelativeDifference(fast, float(naive)) <= tolerance, "forward \(s) batch \(batch)")
+            #expect(maxRelativeDifference(dwFast, float(dwNaive)) <= tolerance, "dW \(s) batch \(batch)")
+            #expect(maxRelativeDifference(dbFast, float(dbNaive)) <= tolerance, "db \(s) batch \(batch)")
+            #expect(maxRelativeDifference(dxFast, float(dxNaive)) <= tolerance, "dx \(s) batch \(batch)")
+        }
+    }
+
     @Test(arguments: paths) func knownValue(path: KernelPath) {
         // A 3x3 input of 1...9 and a 2x2 kernel [1 0; 0 -1]: out = in[y][x] - in[y+1][x+1] = -4.
         let s = ConvolutionShape(inputChannels: 1, outputChannels: 1, inputHeight: 3, inputWidth: 3, kernelSize: 2)

@@ -44,6 +44,31 @@ void lenet_avx2_convolution_weight_gradient(
     float *biasGradient,          // [outC], accumulated
     float *scratch);              // [wide count]
 
+/// convolution forward over a batch, eight samples per vector (the "lanes" layout, see
+/// Lanes.c): the batch is transposed into it and back through a per-thread scratch buffer.
+/// Same meaning as lenet_avx2_convolution_forward for each sample. Requires k <= 8.
+void lenet_avx2_convolution_forward_batch(
+    long inC, long outC, long inH, long inW, long k, long batch,
+    const float *input,       // [batch, inC, inH, inW]
+    const float *weights,     // [outC, inC, k, k]
+    const float *bias,        // [outC]
+    const bool *connected,    // [outC, inC] or NULL for all
+    float *output);           // [batch, outC, outH, outW]
+
+/// The gradients of a batch in the lanes layout: dW and dBias as
+/// lenet_avx2_convolution_weight_gradient summed over the batch, and
+/// dIn[b,i,y,x] += sum_{o,ky,kx} w[o,i,ky,kx] * dOut[b,o,y-ky,x-kx] when inputGradient is given.
+/// Requires k <= 8.
+void lenet_avx2_convolution_backward_batch(
+    long inC, long outC, long inH, long inW, long k, long batch,
+    const float *input,           // [batch, inC, inH, inW]
+    const float *weights,         // [outC, inC, k, k]
+    const bool *connected,        // [outC, inC] or NULL for all
+    const float *outputGradient,  // [batch, outC, outH, outW]
+    float *weightGradient,        // [outC, inC, k, k], accumulated
+    float *biasGradient,          // [outC], accumulated
+    float *inputGradient);        // [batch, inC, inH, inW], accumulated, or NULL
+
 /// output[b,r] = bias[r] + sum_c W[r,c] * input[b,c]: a fully connected layer over a batch.
 void lenet_avx2_matrix_forward(
     long rows, long columns, long batch,

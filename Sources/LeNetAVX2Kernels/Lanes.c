@@ -1,0 +1,274 @@
+// Convolution over a batch with eight samples side by side in every vector ("lanes" layout:
+// value (c, y, x) of sample s at ((c * H + y) * W + x) * 8 + s). Every weight is broadcast and
+// every vector is full whatever the map's width, with no edge blocks: C3's 10-wide maps waste
+// no lanes, and a block of output maps shares each input vector it loads.
+#include "LeNetAVX2Kernels.h"
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+// One growing buffer per thread, so a training step allocates nothing once warm (chunks run on
+// whatever threads Dispatch picks; each uses its own thread's buffer, freed when the thread ends).
+static pthread_key_t scratch_key;
+static pthread_once_t scratch_once = PTHREAD_ONCE_INIT;
+typedef struct { float *values; size_t capacity; } Scratch;
+
+static void scratch_free(void *p) {
+    Scratch *s = p;
+    free(s->values);
+    free(s);
+}
+static void scratch_make_key(void) { pthread_key_create(&scratch_key, scratch_free); }
+
+static float *thread_scratch(size_t count) {
+    pthread_once(&scratch_once, scratch_make_key);
+    Scratch *s = pthread_getspecific(scratch_key);
+    if (s == NULL) {
+        s = calloc(1, sizeof(Scratch));
+        if (s == NULL) abort();
+        pthread_setspecific(scratch_key, s);
+    }
+    if (s->capacity < count) {
+        free(s->values);
+        s->values = aligned_alloc(32, (count * sizeof(float) + 31) / 32 * 32);
+        if (s->values == NULL) abort();
+        s->capacity = count;
+    }
+    return s->values;
+}
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+
+#define AVX2 __attribute__((target("avx2,fma")))
+#define INLINE static inline __attribute__((always_inline))
+
+static inline bool is_connected(const bool *connected, long o, long i, long inC) {
+    return connected == NULL || connected[o * inC + i];
+}
+
+// lanes[j, s] = samples[s, j] for s < count, 0 for the lanes beyond.
+static void to_lanes(const float *samples, long count, long size, float *lanes) {
+    for (long j = 0; j < size; j++) {
+        for (long s = 0; s < count; s++) lanes[j * 8 + s] = samples[s * size + j];
+        for (long s = count; s < 8; s++) lanes[j * 8 + s] = 0;
+    }
+}
+
+// samples[s, j] (+)= lanes[j, s] for s < count.
+static void from_lanes(const float *lanes, long count, long size, float *samples, bool add) {
+    for (long s = 0; s < count; s++) {
+        float *dst = samples + s * size;
+        if (add) for (long j = 0; j < size; j++) dst[j] += lanes[j * 8 + s];
+        else for (long j = 0; j < size; j++) dst[j] = lanes[j * 8 + s];
+    }
+}
+
+AVX2 static inline float horizontal_sum(__m256 v) {
+    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+    s = _mm_add_ss(s, _mm_movehdup_ps(s));
+    return _mm_cvtss_f32(s);
+}
+
+// Output maps o0 ..< o0+M at row y, columns x0 ..< x0+X (M, X constants after inlining):
+// per tap, X input loads and M weight broadcasts feed M * X FMAs.
+AVX2 INLINE void forward_block(
+    int M, int X, long o0, long y, long x0, long inC, long inH, long inW, long k, long oh, long ow,
+    const float *in, const float *weights, const float *bias, const bool *connected, float *out
+) {
+    __m256 acc[3][8];
+    for (int m = 0; m < M; m++) for (int x = 0; x < X; x++) acc[m][x] = _mm256_set1_ps(bias[o0 + m]);
+    for (long i = 0; i < inC; i++) {
+        if (!is_connected(connected, o0, i, inC)) continue;  // M > 1 only with every map connected
+        for (long ky = 0; ky < k; ky++) {
+            const float *row = in + ((i * inH + y + ky) * inW + x0) * 8;
+            for (long kx = 0; kx < k; kx++) {
+                __m256 w[3];
+                for (int m = 0; m < M; m++) w[m] = _mm256_broadcast_ss(weights + (((o0 + m) * inC + i) * k + ky) * k + kx);
+                for (int x = 0; x < X; x++) {
+                    const __m256 v = _mm256_load_ps(row + (x + kx) * 8);
+                    for (int m = 0; m < M; m++) acc[m][x] = _mm256_fmadd_ps(w[m], v, acc[m][x]);
+                }
+            }
+        }
+    }
+    for (int m = 0; m < M; m++)
+        for (int x = 0; x < X; x++) _mm256_store_ps(out + (((o0 + m) * oh + y) * ow + x0 + x) * 8, acc[m][x]);
+}
+
+// Splits n columns into blocks of at most `most`, as even as possible: returns the block width.
+static inline long block_width(long n, long most) {
+    const long blocks = (n + most - 1) / most;
+    return (n + blocks - 1) / blocks;
+}
+
+AVX2 static void forward_lanes(
+    long inC, long outC, long inH, long inW, long k,
+    const float *in, const float *weights, const float *bias, const bool *connected, float *out
+) {
+    const long oh = inH - k + 1, ow = inW - k + 1;
+    // Blocks of three or two output maps when every map is connected; one map at a time under a
+    // table (the maps of a block must read the same inputs).
+    const int M = connected != NULL ? 1 : outC % 3 == 0 ? 3 : outC % 2 == 0 ? 2 : 1;
+    const long width = block_width(ow, M == 1 ? 8 : 4);
+    for (long o0 = 0; o0 < outC; o0 += M) {
+        for (long y = 0; y < oh; y++) {
+            for (long x0 = 0; x0 < ow; x0 += width) {
+                const long X = ow - x0 < width ? ow - x0 : width;
+                #define B(MM, XX) forward_block(MM, XX, o0, y, x0, inC, inH, inW, k, oh, ow, in, weights, bias, connected, out)
+                #define XS(MM) switch (X) { case 1: B(MM, 1); break; case 2: B(MM, 2); break; case 3: B(MM, 3); break; \
+                    default: B(MM, 4); break; }
+                if (M == 3) { XS(3) }
+                else if (M == 2) { XS(2) }
+                else switch (X) {
+                    case 1: B(1, 1); break; case 2: B(1, 2); break; case 3: B(1, 3); break; case 4: B(1, 4); break;
+                    case 5: B(1, 5); break; case 6: B(1, 6); break; case 7: B(1, 7); break; default: B(1, 8); break;
+                }
+                #undef XS
+                #undef B
+            }
+        }
+    }
+}
+
+AVX2 void lenet_avx2_convolution_forward_batch(
+    long inC, long outC, long inH, long inW, long k, long batch,
+    const float *input, const float *weights, const float *bias, const bool *connected, float *output
+) {
+    const long inCount = inC * inH * inW, outCount = outC * (inH - k + 1) * (inW - k + 1);
+    float *inLanes = thread_scratch((size_t)(inCount + outCount) * 8), *outLanes = inLanes + inCount * 8;
+    for (long b = 0; b < batch; b += 8) {
+        const long count = batch - b < 8 ? batch - b : 8;
+        to_lanes(input + b * inCount, count, inCount, inLanes);
+        forward_lanes(inC, outC, inH, inW, k, inLanes, weights, bias, connected, outLanes);
+        from_lanes(outLanes, count, outCount, output + b * outCount, false);
+    }
+}
+
+// dW of (output map o[p], input map i) for P = 1 or 2 output maps at once, kernel row ky:
+// per output position, P gradient loads and k input loads feed P * k FMAs.
+AVX2 INLINE void weight_gradient_row(
+    int P, int K, const long *o, long i, long ky, long inC, long inH, long inW, long oh, long ow,
+    const float *in, const float *dOut, float *dW
+) {
+    // Each lane sums one sample's whole map, so rows are summed first and then added up: the
+    // rounding error grows with oh + ow, not oh * ow.
+    float total[2][8] = {{0}};
+    for (long y = 0; y < oh; y++) {
+        __m256 acc[2][8];
+        for (int p = 0; p < P; p++) for (int kx = 0; kx < K; kx++) acc[p][kx] = _mm256_setzero_ps();
+        const float *row = in + ((i * inH + y + ky) * inW) * 8;
+        for (long x = 0; x < ow; x++) {
+            __m256 g[2];
+            for (int p = 0; p < P; p++) g[p] = _mm256_load_ps(dOut + ((o[p] * oh + y) * ow + x) * 8);
+            for (int kx = 0; kx < K; kx++) {
+                const __m256 v = _mm256_load_ps(row + (x + kx) * 8);
+                for (int p = 0; p < P; p++) acc[p][kx] = _mm256_fmadd_ps(g[p], v, acc[p][kx]);
+            }
+        }
+        for (int p = 0; p < P; p++) for (int kx = 0; kx < K; kx++) total[p][kx] += horizontal_sum(acc[p][kx]);
+    }
+    for (int p = 0; p < P; p++)
+        for (int kx = 0; kx < K; kx++) dW[((o[p] * inC + i) * K + ky) * K + kx] += total[p][kx];
+}
+
+// dIn[i, y, x0 ..< x0+X] = sum over connected o and valid ky of w[o,i,ky,kx] * dOut[o, y-ky, x-kx],
+// reading dOut through `padded` (k-1 zero columns either side) so every x - kx is in range.
+AVX2 INLINE void input_gradient_block(
+    int X, long i, long y, long x0, long inC, long outC, long k, long oh, long pw,
+    const float *weights, const bool *connected, const float *padded, float *dIn, long inH, long inW
+) {
+    __m256 acc[8];
+    for (int x = 0; x < X; x++) acc[x] = _mm256_setzero_ps();
+    const long kyFirst = y - (oh - 1) > 0 ? y - (oh - 1) : 0, kyEnd = y + 1 < k ? y + 1 : k;
+    for (long o = 0; o < outC; o++) {
+        if (!is_connected(connected, o, i, inC)) continue;
+        for (long ky = kyFirst; ky < kyEnd; ky++) {
+            const float *row = padded + ((o * oh + y - ky) * pw + x0 + k - 1) * 8;
+            for (long kx = 0; kx < k; kx++) {
+                const __m256 w = _mm256_broadcast_ss(weights + ((o * inC + i) * k + ky) * k + kx);
+                for (int x = 0; x < X; x++) acc[x] = _mm256_fmadd_ps(w, _mm256_load_ps(row + (x - kx) * 8), acc[x]);
+            }
+        }
+    }
+    for (int x = 0; x < X; x++) _mm256_store_ps(dIn + ((i * inH + y) * inW + x0 + x) * 8, acc[x]);
+}
+
+AVX2 static void backward_lanes(
+    long inC, long outC, long inH, long inW, long k,
+    const float *in, const float *weights, const bool *connected, const float *dOut,
+    float *dW, float *dBias, float *padded, float *dIn
+) {
+    const long oh = inH - k + 1, ow = inW - k + 1, pw = ow + 2 * (k - 1);
+    for (long o = 0; o < outC; o++) {
+        __m256 sum = _mm256_setzero_ps();
+        for (long j = 0; j < oh * ow; j++) sum = _mm256_add_ps(sum, _mm256_load_ps(dOut + (o * oh * ow + j) * 8));
+        dBias[o] += horizontal_sum(sum);
+    }
+    // For each input map, the output maps reading it, two at a time (the last one alone when odd).
+    for (long i = 0; i < inC; i++) {
+        long readers[2], n = 0;
+        for (long o = 0; o <= outC; o++) {
+            if (o < outC && is_connected(connected, o, i, inC)) readers[n++] = o;
+            if (n == 2 || (o == outC && n == 1)) {
+                for (long ky = 0; ky < k; ky++) {
+                    switch (k) {
+                        #define KS(K) case K: \
+                            if (n == 2) weight_gradient_row(2, K, readers, i, ky, inC, inH, inW, oh, ow, in, dOut, dW); \
+                            else weight_gradient_row(1, K, readers, i, ky, inC, inH, inW, oh, ow, in, dOut, dW); \
+                            break
+                        KS(1); KS(2); KS(3); KS(4); KS(5); KS(6); KS(7); KS(8);
+                        #undef KS
+                    }
+                }
+                n = 0;
+            }
+        }
+    }
+    if (dIn == NULL) return;
+    memset(padded, 0, (size_t)(outC * oh * pw * 8) * sizeof(float));
+    for (long o = 0; o < outC; o++)
+        for (long y = 0; y < oh; y++)
+            memcpy(padded + ((o * oh + y) * pw + k - 1) * 8, dOut + ((o * oh + y) * ow) * 8, (size_t)ow * 8 * sizeof(float));
+    const long width = block_width(inW, 8);
+    for (long i = 0; i < inC; i++) {
+        for (long y = 0; y < inH; y++) {
+            for (long x0 = 0; x0 < inW; x0 += width) {
+                const long X = inW - x0 < width ? inW - x0 : width;
+                #define G(XX) input_gradient_block(XX, i, y, x0, inC, outC, k, oh, pw, weights, connected, padded, dIn, inH, inW)
+                switch (X) {
+                    case 1: G(1); break; case 2: G(2); break; case 3: G(3); break; case 4: G(4); break;
+                    case 5: G(5); break; case 6: G(6); break; case 7: G(7); break; default: G(8); break;
+                }
+                #undef G
+            }
+        }
+    }
+}
+
+AVX2 void lenet_avx2_convolution_backward_batch(
+    long inC, long outC, long inH, long inW, long k, long batch,
+    const float *input, const float *weights, const bool *connected, const float *outputGradient,
+    float *weightGradient, float *biasGradient, float *inputGradient
+) {
+    const long oh = inH - k + 1, ow = inW - k + 1;
+    const long inCount = inC * inH * inW, outCount = outC * oh * ow, paddedCount = outC * oh * (ow + 2 * (k - 1));
+    float *inLanes = thread_scratch((size_t)(2 * inCount + outCount + paddedCount) * 8);
+    float *dOutLanes = inLanes + inCount * 8, *padded = dOutLanes + outCount * 8, *dInLanes = padded + paddedCount * 8;
+    for (long b = 0; b < batch; b += 8) {
+        const long count = batch - b < 8 ? batch - b : 8;
+        to_lanes(input + b * inCount, count, inCount, inLanes);
+        to_lanes(outputGradient + b * outCount, count, outCount, dOutLanes);
+        backward_lanes(inC, outC, inH, inW, k, inLanes, weights, connected, dOutLanes, weightGradient, biasGradient,
+                       padded, inputGradient ? dInLanes : NULL);
+        if (inputGradient) from_lanes(dInLanes, count, inCount, inputGradient + b * inCount, true);
+    }
+}
+#else
+void lenet_avx2_convolution_forward_batch(long inC, long outC, long inH, long inW, long k, long batch,
+    const float *input, const float *weights, const float *bias, const bool *connected, float *output) {}
+void lenet_avx2_convolution_backward_batch(long inC, long outC, long inH, long inW, long k, long batch,
+    const float *input, const float *weights, const bool *connected, const float *outputGradient,
+    float *weightGradient, float *biasGradient, float *inputGradient) {}
+#endif
