@@ -97,6 +97,31 @@ AVX2 INLINE void forward_block(
         for (int x = 0; x < X; x++) _mm256_store_ps(out + (((o0 + m) * oh + y) * ow + x0 + x) * 8, acc[m][x]);
 }
 
+// One output map at row y, columns x0 ..< x0+X, for a k x k kernel (K, X constants): the X+K-1
+// input vectors of a kernel row are loaded once into registers and each feeds up to K FMAs, so
+// per kernel row X+K-1 loads and K broadcasts feed X*K FMAs (9 + 5 for 25 at X = K = 5), where
+// loading per tap would need 6 loads for 5 FMAs.
+AVX2 INLINE void forward_window(
+    int K, int X, long o, long y, long x0, long inC, long inH, long inW, long oh, long ow,
+    const float *in, const float *weights, const float *bias, const bool *connected, float *out
+) {
+    __m256 acc[8];
+    for (int x = 0; x < X; x++) acc[x] = _mm256_set1_ps(bias[o]);
+    for (long i = 0; i < inC; i++) {
+        if (!is_connected(connected, o, i, inC)) continue;
+        for (int ky = 0; ky < K; ky++) {
+            const float *row = in + ((i * inH + y + ky) * inW + x0) * 8;
+            __m256 v[16];
+            for (int j = 0; j < X + K - 1; j++) v[j] = _mm256_load_ps(row + j * 8);
+            for (int kx = 0; kx < K; kx++) {
+                const __m256 w = _mm256_broadcast_ss(weights + ((o * inC + i) * K + ky) * K + kx);
+                for (int x = 0; x < X; x++) acc[x] = _mm256_fmadd_ps(w, v[x + kx], acc[x]);
+            }
+        }
+    }
+    for (int x = 0; x < X; x++) _mm256_store_ps(out + ((o * oh + y) * ow + x0 + x) * 8, acc[x]);
+}
+
 // Splits n columns into blocks of at most `most`, as even as possible: returns the block width.
 static inline long block_width(long n, long most) {
     const long blocks = (n + most - 1) / most;
@@ -111,6 +136,21 @@ AVX2 static void forward_lanes(
     // Blocks of three or two output maps when every map is connected; one map at a time under a
     // table (the maps of a block must read the same inputs).
     const int M = connected != NULL ? 1 : outC % 3 == 0 ? 3 : outC % 2 == 0 ? 2 : 1;
+    if (M == 1 && k == 5) {
+        const long width = block_width(ow, 5);
+        for (long o = 0; o < outC; o++) {
+            for (long y = 0; y < oh; y++) {
+                for (long x0 = 0; x0 < ow; x0 += width) {
+                    #define W(XX) forward_window(5, XX, o, y, x0, inC, inH, inW, oh, ow, in, weights, bias, connected, out)
+                    switch (ow - x0 < width ? ow - x0 : width) {
+                        case 1: W(1); break; case 2: W(2); break; case 3: W(3); break; case 4: W(4); break; default: W(5); break;
+                    }
+                    #undef W
+                }
+            }
+        }
+        return;
+    }
     const long width = block_width(ow, M == 1 ? 8 : 4);
     for (long o0 = 0; o0 < outC; o0 += M) {
         for (long y = 0; y < oh; y++) {
@@ -173,22 +213,26 @@ AVX2 INLINE void weight_gradient_row(
         for (int kx = 0; kx < K; kx++) dW[((o[p] * inC + i) * K + ky) * K + kx] += total[p][kx];
 }
 
-// dIn[i, y, x0 ..< x0+X] = sum over connected o and valid ky of w[o,i,ky,kx] * dOut[o, y-ky, x-kx],
-// reading dOut through `padded` (k-1 zero columns either side) so every x - kx is in range.
+// dIn[i, y, x0 ..< x0+X] = sum over connected o and valid ky of w[o,i,ky,kx] * dOut[o, y-ky, x-kx]
+// (K, X constants), reading dOut through `padded` (K-1 zero columns either side) so every x - kx
+// is in range; rows y - ky outside dOut are skipped, not padded.
 AVX2 INLINE void input_gradient_block(
-    int X, long i, long y, long x0, long inC, long outC, long k, long oh, long pw,
+    int K, int X, long i, long y, long x0, long inC, long outC, long oh, long pw,
     const float *weights, const bool *connected, const float *padded, float *dIn, long inH, long inW
 ) {
     __m256 acc[8];
     for (int x = 0; x < X; x++) acc[x] = _mm256_setzero_ps();
-    const long kyFirst = y - (oh - 1) > 0 ? y - (oh - 1) : 0, kyEnd = y + 1 < k ? y + 1 : k;
+    const long kyFirst = y - (oh - 1) > 0 ? y - (oh - 1) : 0, kyEnd = y + 1 < K ? y + 1 : K;
     for (long o = 0; o < outC; o++) {
         if (!is_connected(connected, o, i, inC)) continue;
         for (long ky = kyFirst; ky < kyEnd; ky++) {
-            const float *row = padded + ((o * oh + y - ky) * pw + x0 + k - 1) * 8;
-            for (long kx = 0; kx < k; kx++) {
-                const __m256 w = _mm256_broadcast_ss(weights + ((o * inC + i) * k + ky) * k + kx);
-                for (int x = 0; x < X; x++) acc[x] = _mm256_fmadd_ps(w, _mm256_load_ps(row + (x - kx) * 8), acc[x]);
+            // The X+K-1 vectors of dOut this row reads, loaded once (as in forward_window).
+            const float *row = padded + ((o * oh + y - ky) * pw + x0) * 8;
+            __m256 v[16];
+            for (int j = 0; j < X + K - 1; j++) v[j] = _mm256_load_ps(row + j * 8);
+            for (int kx = 0; kx < K; kx++) {
+                const __m256 w = _mm256_broadcast_ss(weights + ((o * inC + i) * K + ky) * K + kx);
+                for (int x = 0; x < X; x++) acc[x] = _mm256_fmadd_ps(w, v[x - kx + K - 1], acc[x]);
             }
         }
     }
@@ -231,16 +275,21 @@ AVX2 static void backward_lanes(
     for (long o = 0; o < outC; o++)
         for (long y = 0; y < oh; y++)
             memcpy(padded + ((o * oh + y) * pw + k - 1) * 8, dOut + ((o * oh + y) * ow) * 8, (size_t)ow * 8 * sizeof(float));
-    const long width = block_width(inW, 8);
+    // X + K - 1 + X + 1 registers: at most 16.
+    const long width = block_width(inW, (16 - k) / 2 < 8 ? (16 - k) / 2 : 8);
     for (long i = 0; i < inC; i++) {
         for (long y = 0; y < inH; y++) {
             for (long x0 = 0; x0 < inW; x0 += width) {
                 const long X = inW - x0 < width ? inW - x0 : width;
-                #define G(XX) input_gradient_block(XX, i, y, x0, inC, outC, k, oh, pw, weights, connected, padded, dIn, inH, inW)
-                switch (X) {
-                    case 1: G(1); break; case 2: G(2); break; case 3: G(3); break; case 4: G(4); break;
-                    case 5: G(5); break; case 6: G(6); break; case 7: G(7); break; default: G(8); break;
+                #define G(KK, XX) input_gradient_block(KK, XX, i, y, x0, inC, outC, oh, pw, weights, connected, padded, dIn, inH, inW)
+                #define XS(KK) switch (X) { case 1: G(KK, 1); break; case 2: G(KK, 2); break; case 3: G(KK, 3); break; \
+                    case 4: G(KK, 4); break; case 5: G(KK, 5); break; case 6: G(KK, 6); break; case 7: G(KK, 7); break; \
+                    default: G(KK, 7); break; }
+                switch (k) {
+                    case 1: XS(1) break; case 2: XS(2) break; case 3: XS(3) break; case 4: XS(4) break;
+                    case 5: XS(5) break; case 6: XS(6) break; case 7: XS(7) break; default: XS(8) break;
                 }
+                #undef XS
                 #undef G
             }
         }
