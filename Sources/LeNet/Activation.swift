@@ -44,7 +44,8 @@ public struct ActivationLayer: LayerDescription {
                 for i in 0..<n { output[i] = a * S.tanh(s * input[i]) }      // y = A tanh(S x), Double checks
             }
         case .relu:
-            for i in 0..<n { output[i] = input[i] > 0 ? input[i] : 0 }      // y = max(0, x)
+            // Both values read before the select, so the loop vectorises (a conditional load does not).
+            for i in 0..<n { let v = input[i]; output[i] = v > 0 ? v : 0 }  // y = max(0, x)
         }
     }
 
@@ -58,13 +59,15 @@ public struct ActivationLayer: LayerDescription {
         switch function {
         case .scaledTanh:
             // f'(x) = A S (1 - tanh²(S x)) = (S / A)(A² - y²), from the saved output y.
+            // One loop per case: a branch inside the loop would keep it from vectorising.
             let a = S(Self.tanhAmplitude), k = S(Self.tanhSlope) / a, a2 = a * a
-            for i in 0..<n {
-                let d = k * (a2 - output[i] * output[i])
-                dx[i] = (squared ? d * d : d) * outputGradient[i]
+            if squared {
+                for i in 0..<n { let y = output[i], d = k * (a2 - y * y); dx[i] = d * d * outputGradient[i] }
+            } else {
+                for i in 0..<n { let y = output[i]; dx[i] = k * (a2 - y * y) * outputGradient[i] }
             }
         case .relu:
-            for i in 0..<n { dx[i] = input[i] > 0 ? outputGradient[i] : 0 }  // f' ∈ {0, 1}: f'² = f'
+            for i in 0..<n { let g = outputGradient[i]; dx[i] = input[i] > 0 ? g : 0 }  // f' ∈ {0, 1}: f'² = f'
         }
     }
 }

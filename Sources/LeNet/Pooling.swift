@@ -23,14 +23,22 @@ public struct Pooling: LayerDescription {
 
     /// average: y = (a + b + c + d) / 4;  max: y = max(a, b, c, d).
     func forward<S: NetworkScalar>(input: UnsafePointer<S>, output: UnsafeMutablePointer<S>, batch: Int) {
-        let iw = inputShape.width, ow = outputShape.width, planes = batch * inputShape.channels
-        for p in 0..<planes {
-            let src = input + p * inputShape.planeCount, dst = output + p * outputShape.planeCount
-            for y in 0..<outputShape.height {
-                let r0 = src + 2 * y * iw, r1 = r0 + iw
+        let iw = inputShape.width, ow = outputShape.width, rows = batch * inputShape.channels * outputShape.height
+        // Every output row reads two input rows; planes are whole rows, so all rows of the batch
+        // run as one sequence. One loop per kind: the choice stays out of the inner loop.
+        switch kind {
+        case .average:
+            for r in 0..<rows {
+                let r0 = input + 2 * r * iw, r1 = r0 + iw, dst = output + r * ow
+                for x in 0..<ow { dst[x] = (r0[2 * x] + r0[2 * x + 1] + r1[2 * x] + r1[2 * x + 1]) * 0.25 }
+            }
+        case .max:
+            for r in 0..<rows {
+                let r0 = input + 2 * r * iw, r1 = r0 + iw, dst = output + r * ow
                 for x in 0..<ow {
                     let a = r0[2 * x], b = r0[2 * x + 1], c = r1[2 * x], d = r1[2 * x + 1]
-                    dst[y * ow + x] = kind == .average ? (a + b + c + d) / 4 : Swift.max(Swift.max(a, b), Swift.max(c, d))
+                    let ab = a > b ? a : b, cd = c > d ? c : d
+                    dst[x] = ab > cd ? ab : cd
                 }
             }
         }
@@ -42,27 +50,28 @@ public struct Pooling: LayerDescription {
         inputGradient: UnsafeMutablePointer<S>?, batch: Int, squared: Bool
     ) {
         guard let inputGradient else { return }
-        let iw = inputShape.width, ow = outputShape.width, planes = batch * inputShape.channels
-        let share: S = squared ? 1 / 16 : 1 / 4
-        for p in 0..<planes {
-            let src = input + p * inputShape.planeCount, dst = inputGradient + p * inputShape.planeCount
-            let g = outputGradient + p * outputShape.planeCount, y0 = output + p * outputShape.planeCount
-            for y in 0..<outputShape.height {
+        let iw = inputShape.width, ow = outputShape.width, rows = batch * inputShape.channels * outputShape.height
+        switch kind {
+        case .average:
+            let share: S = squared ? 1 / 16 : 1 / 4
+            for r in 0..<rows {
+                let d0 = inputGradient + 2 * r * iw, d1 = d0 + iw, g = outputGradient + r * ow
                 for x in 0..<ow {
-                    let gv = g[y * ow + x], top = y0[y * ow + x]
-                    var routed = false
-                    for row in 0..<2 {
-                        for c in (2 * y + row) * iw + 2 * x...(2 * y + row) * iw + 2 * x + 1 {
-                            switch kind {
-                            case .average:
-                                dst[c] = gv * share
-                            case .max:
-                                let isMax = !routed && src[c] == top
-                                dst[c] = isMax ? gv : 0
-                                routed = routed || isMax
-                            }
-                        }
-                    }
+                    let v = g[x] * share
+                    d0[2 * x] = v; d0[2 * x + 1] = v; d1[2 * x] = v; d1[2 * x + 1] = v
+                }
+            }
+        case .max:
+            for r in 0..<rows {
+                let r0 = input + 2 * r * iw, r1 = r0 + iw, top = output + r * ow, g = outputGradient + r * ow
+                let d0 = inputGradient + 2 * r * iw, d1 = d0 + iw
+                for x in 0..<ow {
+                    // The first of the four (row by row) equal to the maximum takes the gradient.
+                    let m = top[x], gv = g[x]
+                    let first = r0[2 * x] == m, second = !first && r0[2 * x + 1] == m
+                    let third = !first && !second && r1[2 * x] == m, fourth = !first && !second && !third
+                    d0[2 * x] = first ? gv : 0; d0[2 * x + 1] = second ? gv : 0
+                    d1[2 * x] = third ? gv : 0; d1[2 * x + 1] = fourth ? gv : 0
                 }
             }
         }

@@ -63,17 +63,29 @@ public struct Subsampling: LayerDescription {
                 var dw = S.zero, db = S.zero
                 for y in 0..<oh {
                     let r0 = src + 2 * y * iw, r1 = r0 + iw
-                    for x in 0..<ow {
-                        let gv = g[y * ow + x], sum = r0[2 * x] + r0[2 * x + 1] + r1[2 * x] + r1[2 * x + 1]
-                        dw += gv * (squared ? sum * sum : sum)
-                        db += gv
+                    if squared {
+                        for x in 0..<ow {
+                            let gv = g[y * ow + x], sum = r0[2 * x] + r0[2 * x + 1] + r1[2 * x] + r1[2 * x + 1]
+                            dw += gv * sum * sum
+                            db += gv
+                        }
+                    } else {
+                        for x in 0..<ow {
+                            let gv = g[y * ow + x], sum = r0[2 * x] + r0[2 * x + 1] + r1[2 * x] + r1[2 * x + 1]
+                            dw += gv * sum
+                            db += gv
+                        }
                     }
                 }
                 parameterGradient[c] += dw
                 parameterGradient[channels + c] += db
                 guard let dIn = inputGradient.map({ $0 + (b * channels + c) * inputShape.planeCount }) else { continue }
-                for y in 0..<inputShape.height {
-                    for x in 0..<inputShape.width { dIn[y * iw + x] = w * g[(y / 2) * ow + x / 2] }
+                for y in 0..<oh {
+                    let d0 = dIn + 2 * y * iw, d1 = d0 + iw
+                    for x in 0..<ow {
+                        let v = w * g[y * ow + x]
+                        d0[2 * x] = v; d0[2 * x + 1] = v; d1[2 * x] = v; d1[2 * x + 1] = v
+                    }
                 }
             }
         }
