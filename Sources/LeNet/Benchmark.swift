@@ -21,7 +21,7 @@ public struct BenchmarkResult: Sendable, Codable {
     }
 
     public var model: String
-    /// Cores a batch of ``Network/parallelBatch`` or more runs on (smaller batches run on one).
+    /// Cores a batch of twice ``Network/parallelBatch`` or more runs on (smaller batches run on one).
     public var threads: Int
     public var training: [Training]
     /// One image through `forward`, microseconds (median of many).

@@ -1,4 +1,5 @@
 import Dispatch
+import LeNetKernels
 
 /// A model's layers, its loss and its parameters, with the buffers one batch needs.
 ///
@@ -29,14 +30,15 @@ public final class Network<S: NetworkScalar> {
     /// batches run on one thread so the times add up; nil, the default, reads no clocks.
     public var layerClock: LayerClock?
 
-    /// A batch is split into this many fixed chunks of consecutive samples (fewer when it has
-    /// fewer samples), which run in parallel on whatever cores there are; each chunk sums its
-    /// own gradient and the chunks are added in order. The split does not depend on the core
-    /// count, so the same seed gives the same weights on any machine. One synchronisation per
-    /// batch: the chunks run every layer without waiting for each other.
+    /// A batch is split into at most this many fixed chunks of consecutive samples, at least
+    /// ``parallelBatch`` samples each, which run in parallel on whatever cores there are; each
+    /// chunk sums its own gradient and the chunks are added in order. The split depends on the
+    /// batch size alone, not the core count, so the same seed gives the same weights on any
+    /// machine. One synchronisation per batch: the chunks run every layer without waiting for
+    /// each other.
     public static var chunks: Int { 8 }
-    /// Batches smaller than this run as one chunk: below it, waking a second core costs more
-    /// than it saves.
+    /// The fewest samples a chunk holds: the convolution kernels put eight samples side by side
+    /// in a vector, and below that waking a second core costs more than it saves.
     public static var parallelBatch: Int { 8 }
 
     /// A network with freshly initialised parameters; the same seed gives the same parameters.
@@ -111,21 +113,22 @@ public final class Network<S: NetworkScalar> {
 
     /// How many chunks a batch runs in; chunk `c` of `n` holds samples
     /// `batch·c/n ..< batch·(c+1)/n`.
-    private func chunkCount(batch: Int) -> Int {
-        batch < Self.parallelBatch || layerClock != nil ? 1 : min(Self.chunks, batch)
-    }
+    public static func chunkCount(batch: Int) -> Int { min(chunks, max(1, batch / parallelBatch)) }
+
+    private func chunkCount(batch: Int) -> Int { layerClock != nil ? 1 : Self.chunkCount(batch: batch) }
 
     /// Runs `body(chunk, first sample, samples)` for every chunk, in parallel when there is more
     /// than one. Allocates nothing: a training step stays off the heap.
     private func forEachChunk(batch: Int, _ body: (Int, Int, Int) -> Void) {
+        // Every thread flushes denormals to zero while it works (see withDenormalsFlushedToZero).
         let n = chunkCount(batch: batch)
-        if n == 1 { return body(0, 0, batch) }
+        if n == 1 { return withDenormalsFlushedToZero { body(0, 0, batch) } }
         withoutActuallyEscaping(body) { body in
             // Chunks write disjoint samples of the activation buffers and their own gradient buffers.
             let shared = UncheckedSendable(body)
             DispatchQueue.concurrentPerform(iterations: n) { c in
                 let start = batch * c / n
-                shared.value(c, start, batch * (c + 1) / n - start)
+                withDenormalsFlushedToZero { shared.value(c, start, batch * (c + 1) / n - start) }
             }
         }
     }

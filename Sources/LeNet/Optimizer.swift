@@ -1,4 +1,5 @@
 import Foundation
+import LeNetKernels
 import RealModule
 
 /// Which optimizer trains a network, and its settings. Codable: a model file keeps them so
@@ -109,6 +110,10 @@ public final class Optimizer<S: NetworkScalar> {
     /// One update from `gradient`, the sum over `batch` samples of dE/dw (averaged here);
     /// `factor` scales the step (the warm-up).
     public func step(_ parameters: UnsafeMutableBufferPointer<S>, gradient: UnsafePointer<S>, batch: Int, factor: S = 1) {
+        withDenormalsFlushedToZero { update(parameters, gradient: gradient, batch: batch, factor: factor) }
+    }
+
+    private func update(_ parameters: UnsafeMutableBufferPointer<S>, gradient: UnsafePointer<S>, batch: Int, factor: S) {
         let scale = 1 / S(batch), w = parameters.baseAddress!, n = parameters.count
         switch settings.kind {
         case .sdlm:

@@ -17,6 +17,14 @@ int lenet_avx2_fma_available(void) {
     return (b & (1u << 5)) != 0;  // AVX2
 }
 
+unsigned lenet_flush_denormals(void) {
+    const unsigned old = _mm_getcsr();
+    _mm_setcsr(old | 0x8040);  // FTZ (bit 15): denormal results become 0; DAZ (bit 6): denormal inputs read as 0
+    return old;
+}
+
+void lenet_restore_float_mode(unsigned mode) { _mm_setcsr(mode); }
+
 __attribute__((target("avx2,fma")))
 float lenet_avx2_fma_probe(long iterations) {
     const __m256 x = _mm256_set1_ps(0.9999f), y = _mm256_set1_ps(1e-4f);
@@ -35,6 +43,8 @@ float lenet_avx2_fma_probe(long iterations) {
     return lanes[0] + lanes[1] + lanes[2] + lanes[3] + lanes[4] + lanes[5] + lanes[6] + lanes[7];
 }
 #else
+unsigned lenet_flush_denormals(void) { return 0; }
+void lenet_restore_float_mode(unsigned mode) { (void)mode; }
 int lenet_avx2_fma_available(void) { return 0; }
 float lenet_avx2_fma_probe(long iterations) { (void)iterations; return 0; }
 #endif

@@ -47,10 +47,11 @@ struct Bench: ParsableCommand {
             let result = Benchmark.run(try Architecture.named(name), batchSizes: batch, seconds: seconds)
             results.append(result)
             guard !json else { continue }
-            print("\n\(result.model) (batches of \(Network<Float>.parallelBatch) or more on \(result.threads) cores, smaller on one)")
+            print("\n\(result.model) (batches of \(2 * Network<Float>.parallelBatch) or more on \(result.threads) cores, smaller on one)")
             print("  training   batch   images/s   s/epoch   GFLOP/s   % of the peak of the cores used")
             for t in result.training {
-                let usedPeak = t.batchSize >= Network<Float>.parallelBatch ? peak.allCores : peak.perCore
+                let cores = min(peak.cores, Network<Float>.chunkCount(batch: t.batchSize))
+                let usedPeak = cores >= peak.cores ? peak.allCores : peak.perCore * Double(cores)
                 print(String(format: "           %6d  %9.0f  %8.2f  %8.2f   %5.1f%%", t.batchSize, t.imagesPerSecond, 60_000 / t.imagesPerSecond,
                              t.gflops, 100 * t.gflops / usedPeak))
             }

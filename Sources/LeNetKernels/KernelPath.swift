@@ -43,3 +43,16 @@ func floats<S>(_ p: UnsafePointer<S>) -> UnsafePointer<Float> { UnsafeRawPointer
 func floats<S>(_ p: UnsafeMutablePointer<S>) -> UnsafeMutablePointer<Float> {
     UnsafeMutableRawPointer(p).assumingMemoryBound(to: Float.self)
 }
+
+/// Runs `body` with denormal numbers (below 1.2e-38 in Float) read and produced as zero on this
+/// thread (x86's FTZ and DAZ modes; elsewhere `body` runs unchanged), then restores the mode.
+/// An arithmetic operation on a denormal takes about a hundred times longer on x86; training
+/// makes them (Adam's second moment squares tiny gradients, dead units decay). Measured with
+/// `lenet bench`: lenet5-modern trained at 6,900 images/s at batch 64 without this and 20,500
+/// with it (565 and 2,600 at batch 1). PyTorch offers the same: `torch.set_flush_denormal`.
+@inlinable
+public func withDenormalsFlushedToZero<R>(_ body: () throws -> R) rethrows -> R {
+    let mode = lenet_flush_denormals()
+    defer { lenet_restore_float_mode(mode) }
+    return try body()
+}

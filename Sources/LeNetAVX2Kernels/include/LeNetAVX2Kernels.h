@@ -13,6 +13,11 @@
 /// 1 when AVX2 and FMA can run here: CPUID says so and XGETBV says the OS saves YMM state.
 int lenet_avx2_fma_available(void);
 
+/// Makes this thread treat denormal floats as zero (x86 MXCSR FTZ + DAZ; nothing elsewhere) and
+/// returns the previous mode for lenet_restore_float_mode.
+unsigned lenet_flush_denormals(void);
+void lenet_restore_float_mode(unsigned mode);
+
 /// Eight independent 8-lane FMA chains, `iterations` times each; returns a checksum so the
 /// loop is kept. Flops = iterations * 8 * 8 * 2.
 float lenet_avx2_fma_probe(long iterations);
