@@ -117,30 +117,21 @@ public final class Optimizer<S: NetworkScalar> {
         let scale = 1 / S(batch), w = parameters.baseAddress!, n = parameters.count
         switch settings.kind {
         case .sdlm:
-            first.withUnsafeBufferPointer { eta in
-                let s = factor * scale
-                for i in 0..<n { w[i] -= eta[i] * s * gradient[i] }                   // w -= ε/(μ+h) · g
-            }
+            // w -= ε/(μ+h) · g, the per-parameter steps estimated at the start of the pass
+            first.withUnsafeBufferPointer { eta in scaledStep(w, rates: eta.baseAddress!, gradient: gradient, scale: factor * scale, count: n) }
         case .sgd:
-            let m = S(settings.momentum), lr = rate * factor
             first.withUnsafeMutableBufferPointer { v in
-                for i in 0..<n {
-                    v[i] = m * v[i] + scale * gradient[i]                               // v = m v + g
-                    w[i] -= lr * v[i]                                                   // w -= lr v
-                }
+                momentumStep(w, velocity: v.baseAddress!, gradient: gradient, momentum: S(settings.momentum), scale: scale,
+                             learningRate: rate * factor, count: n)
             }
         case .adam:
             steps += 1
-            let b1 = S(settings.beta1), b2 = S(settings.beta2), eps = S(settings.epsilon)
-            let c1 = 1 - S.pow(b1, steps), c2 = 1 - S.pow(b2, steps), lr = rate * factor
+            let b1 = S(settings.beta1), b2 = S(settings.beta2)
             first.withUnsafeMutableBufferPointer { m in
                 second.withUnsafeMutableBufferPointer { v in
-                    for i in 0..<n {
-                        let g = scale * gradient[i]
-                        m[i] = b1 * m[i] + (1 - b1) * g                                 // m = β1 m + (1-β1) g
-                        v[i] = b2 * v[i] + (1 - b2) * g * g                             // v = β2 v + (1-β2) g²
-                        w[i] -= lr * (m[i] / c1) / ((v[i] / c2).squareRoot() + eps)     // w -= lr m̂ / (√v̂ + ε)
-                    }
+                    adamStep(w, first: m.baseAddress!, second: v.baseAddress!, gradient: gradient, scale: scale, beta1: b1, beta2: b2,
+                             correction1: 1 - S.pow(b1, steps), correction2: 1 - S.pow(b2, steps), learningRate: rate * factor,
+                             epsilon: S(settings.epsilon), count: n)
                 }
             }
         }
