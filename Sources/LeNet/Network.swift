@@ -214,9 +214,16 @@ public final class Network<S: NetworkScalar> {
                 forward(start: start, count: count)
                 results[c] = backward(start, count, into)
             }
-            for c in 1..<max(chunks, 1) {
-                let g = chunkGradients! + (c - 1) * n
-                for i in 0..<n { total[i] += g[i] }
+            // The chunks' gradients added in chunk order, over slices of the parameters on every core.
+            if chunks > 1 {
+                let slices = Self.chunks, shared = UncheckedSendable((total, chunkGradients!))  // disjoint slices
+                DispatchQueue.concurrentPerform(iterations: slices) { s in
+                    let (total, buffers) = shared.value, range = n * s / slices ..< n * (s + 1) / slices
+                    for c in 1..<chunks {
+                        let g = buffers + (c - 1) * n
+                        for i in range { total[i] += g[i] }
+                    }
+                }
             }
             var sum = BatchResult(loss: 0, correct: 0)
             for c in 0..<chunks {
