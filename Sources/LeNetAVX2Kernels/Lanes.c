@@ -47,20 +47,59 @@ static inline bool is_connected(const bool *connected, long o, long i, long inC)
     return connected == NULL || connected[o * inC + i];
 }
 
-// lanes[j, s] = samples[s, j] for s < count, 0 for the lanes beyond.
-static void to_lanes(const float *samples, long count, long size, float *lanes) {
-    for (long j = 0; j < size; j++) {
+// r[0..8) <- its transpose: element (a, b) to (b, a).
+AVX2 static inline void transpose8(__m256 r[8]) {
+    __m256 t[8], u[8];
+    for (int i = 0; i < 8; i += 2) {
+        t[i] = _mm256_unpacklo_ps(r[i], r[i + 1]);
+        t[i + 1] = _mm256_unpackhi_ps(r[i], r[i + 1]);
+    }
+    for (int i = 0; i < 8; i += 4) {
+        u[i] = _mm256_shuffle_ps(t[i], t[i + 2], 0x44);
+        u[i + 1] = _mm256_shuffle_ps(t[i], t[i + 2], 0xEE);
+        u[i + 2] = _mm256_shuffle_ps(t[i + 1], t[i + 3], 0x44);
+        u[i + 3] = _mm256_shuffle_ps(t[i + 1], t[i + 3], 0xEE);
+    }
+    for (int i = 0; i < 4; i++) {
+        r[i] = _mm256_permute2f128_ps(u[i], u[i + 4], 0x20);
+        r[i + 4] = _mm256_permute2f128_ps(u[i], u[i + 4], 0x31);
+    }
+}
+
+// lanes[j, s] = samples[s, j] for s < count, 0 for the lanes beyond: 8 x 8 blocks transposed
+// in registers (one value at a time, they took a quarter of C1's time), the last size % 8
+// values one at a time.
+AVX2 static void to_lanes(const float *samples, long count, long size, float *lanes) {
+    long j = 0;
+    for (; j + 8 <= size; j += 8) {
+        __m256 r[8];
+        for (long s = 0; s < 8; s++) r[s] = s < count ? _mm256_loadu_ps(samples + s * size + j) : _mm256_setzero_ps();
+        transpose8(r);
+        for (long jj = 0; jj < 8; jj++) _mm256_store_ps(lanes + (j + jj) * 8, r[jj]);
+    }
+    for (; j < size; j++) {
         for (long s = 0; s < count; s++) lanes[j * 8 + s] = samples[s * size + j];
         for (long s = count; s < 8; s++) lanes[j * 8 + s] = 0;
     }
 }
 
-// samples[s, j] (+)= lanes[j, s] for s < count.
-static void from_lanes(const float *lanes, long count, long size, float *samples, bool add) {
-    for (long s = 0; s < count; s++) {
-        float *dst = samples + s * size;
-        if (add) for (long j = 0; j < size; j++) dst[j] += lanes[j * 8 + s];
-        else for (long j = 0; j < size; j++) dst[j] = lanes[j * 8 + s];
+// samples[s, j] (+)= lanes[j, s] for s < count, transposed as in to_lanes.
+AVX2 static void from_lanes(const float *lanes, long count, long size, float *samples, bool add) {
+    long j = 0;
+    for (; j + 8 <= size; j += 8) {
+        __m256 r[8];
+        for (long jj = 0; jj < 8; jj++) r[jj] = _mm256_load_ps(lanes + (j + jj) * 8);
+        transpose8(r);
+        for (long s = 0; s < count; s++) {
+            float *dst = samples + s * size + j;
+            _mm256_storeu_ps(dst, add ? _mm256_add_ps(_mm256_loadu_ps(dst), r[s]) : r[s]);
+        }
+    }
+    for (; j < size; j++) {
+        for (long s = 0; s < count; s++) {
+            if (add) samples[s * size + j] += lanes[j * 8 + s];
+            else samples[s * size + j] = lanes[j * 8 + s];
+        }
     }
 }
 
