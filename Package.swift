@@ -33,7 +33,7 @@ let package = Package(
         ),
         // AVX2 + FMA kernels in C, each function compiled for AVX2 by a target attribute (no
         // build flags), called by LeNetKernels after a runtime CPU check.
-        .target(name: "LeNetAVX2Kernels"),
+        .target(name: "LeNetAVX2Kernels", exclude: ["README.md"]),
         // Numeric kernels on raw buffers: no model knowledge.
         .target(
             name: "LeNetKernels",

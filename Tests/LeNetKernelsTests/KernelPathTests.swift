@@ -1,0 +1,26 @@
+import Testing
+import LeNetKernels
+
+@Suite struct KernelPathTests {
+    @Test func thePortablePathRunsEverywhere() {
+        #expect(KernelPath.isAvailable(.portableSIMD))
+        #expect(KernelPath.isAvailable(KernelPath.best))
+    }
+
+    #if arch(x86_64)
+    /// A denormal read inside the block is zero, and the thread's mode is back afterwards. The
+    /// arithmetic writes memory (through `axpy`), so the compiler cannot move it across the
+    /// mode switches as it may a pure expression.
+    @Test(arguments: paths) func denormalsFlushInsideTheBlockOnly(path: KernelPath) {
+        let tiny: [Float] = [1e-39]  // below Float.leastNormalMagnitude (1.18e-38)
+        func doubled() -> Float {
+            var y: [Float] = [0]
+            axpy(2, tiny, &y, count: 1, path: path)
+            return y[0]
+        }
+        #expect(doubled() == 2e-39)
+        #expect(withDenormalsFlushedToZero { doubled() } == 0)
+        #expect(doubled() == 2e-39)
+    }
+    #endif
+}
