@@ -72,8 +72,7 @@ public enum Benchmark {
         var gradient = [Float](repeating: 0, count: network.parameterCount)
 
         func step(_ batch: Int) {
-            gradient.withUnsafeMutableBufferPointer { g in
-                g.update(repeating: 0)
+            gradient.withUnsafeMutableBufferPointer { g in  // zero: the optimizer's step clears it
                 _ = network.accumulateGradient(inputs: inputs, labels: labels, batch: batch, into: g.baseAddress!)
                 network.withParameters { optimizer.step($0, gradient: g.baseAddress!, batch: batch) }
             }

@@ -107,13 +107,13 @@ public final class Optimizer<S: NetworkScalar> {
             epsilon: rate, mu: S(settings.mu), into: &first)
     }
 
-    /// One update from `gradient`, the sum over `batch` samples of dE/dw (averaged here);
-    /// `factor` scales the step (the warm-up).
-    public func step(_ parameters: UnsafeMutableBufferPointer<S>, gradient: UnsafePointer<S>, batch: Int, factor: S = 1) {
+    /// One update from `gradient`, the sum over `batch` samples of dE/dw (averaged here), which
+    /// it then sets to zero, ready for the next step's sum; `factor` scales the step (the warm-up).
+    public func step(_ parameters: UnsafeMutableBufferPointer<S>, gradient: UnsafeMutablePointer<S>, batch: Int, factor: S = 1) {
         withDenormalsFlushedToZero { update(parameters, gradient: gradient, batch: batch, factor: factor) }
     }
 
-    private func update(_ parameters: UnsafeMutableBufferPointer<S>, gradient: UnsafePointer<S>, batch: Int, factor: S) {
+    private func update(_ parameters: UnsafeMutableBufferPointer<S>, gradient: UnsafeMutablePointer<S>, batch: Int, factor: S) {
         let scale = 1 / S(batch), w = parameters.baseAddress!, n = parameters.count
         switch settings.kind {
         case .sdlm:

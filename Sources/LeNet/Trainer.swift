@@ -157,8 +157,7 @@ public final class Trainer {
                 }
                 let b = min(batchSize, n - done)
                 gather(order[done..<done + b])
-                gradient.withUnsafeMutableBufferPointer { g in
-                    g.update(repeating: 0)
+                gradient.withUnsafeMutableBufferPointer { g in  // zero: the optimizer's step clears it
                     let r = network.accumulateGradient(inputs: batchInputs, labels: batchLabels, batch: b, into: g.baseAddress!)
                     lossSum += r.loss
                     correct += r.correct

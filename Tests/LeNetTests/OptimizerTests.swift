@@ -5,18 +5,20 @@ import Testing
 @Suite struct OptimizerTests {
     @Test func sgdWithMomentum() {
         let o = Optimizer<Double>(settings: OptimizerSettings(kind: .sgd, learningRate: 0.1), parameterCount: 1)
-        var w: [Double] = [1]
+        var w: [Double] = [1], g: [Double] = [4]
         w.withUnsafeMutableBufferPointer { p in
-            o.step(p, gradient: [4], batch: 2)   // mean gradient 2: v = 2, w = 1 - 0.2
-            o.step(p, gradient: [4], batch: 2)   // v = 0.9 * 2 + 2 = 3.8, w = 0.8 - 0.38
+            o.step(p, gradient: &g, batch: 2)    // mean gradient 2: v = 2, w = 1 - 0.2
+            #expect(g == [0], "the step clears the gradient for the next sum")
+            g = [4]
+            o.step(p, gradient: &g, batch: 2)    // v = 0.9 * 2 + 2 = 3.8, w = 0.8 - 0.38
         }
         #expect(abs(w[0] - 0.42) < 1e-12)
     }
 
     @Test func adamFirstStepIsTheLearningRate() {
         let o = Optimizer<Double>(settings: OptimizerSettings(kind: .adam, learningRate: 0.01), parameterCount: 2)
-        var w: [Double] = [1, 1]
-        w.withUnsafeMutableBufferPointer { o.step($0, gradient: [3, -0.5], batch: 1) }
+        var w: [Double] = [1, 1], g: [Double] = [3, -0.5]
+        w.withUnsafeMutableBufferPointer { o.step($0, gradient: &g, batch: 1) }
         #expect(abs(w[0] - 0.99) < 1e-9 && abs(w[1] - 1.01) < 1e-9, "bias-corrected m/sqrt(v) = sign(g)")
         #expect(o.steps == 1)
     }
