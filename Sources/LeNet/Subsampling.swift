@@ -1,3 +1,5 @@
+import LeNetKernels
+
 /// LeNet-5's trainable subsampling (S2, S4; LeCun et al. 1998, Section II-B): each unit adds its
 /// 2x2 non-overlapping inputs, multiplies the sum by its map's trainable coefficient and adds its
 /// map's trainable bias. The squashing that follows is a separate ``ActivationLayer``.
@@ -54,37 +56,31 @@ public struct Subsampling: LayerDescription {
         parameters: UnsafePointer<S>, input: UnsafePointer<S>, outputGradient: UnsafePointer<S>,
         inputGradient: UnsafeMutablePointer<S>?, parameterGradient: UnsafeMutablePointer<S>, batch: Int, squared: Bool
     ) {
-        let oh = outputShape.height, ow = outputShape.width, iw = inputShape.width
-        for b in 0..<batch {
-            for c in 0..<channels {
-                let src = input + (b * channels + c) * inputShape.planeCount
-                let g = outputGradient + (b * channels + c) * outputShape.planeCount
-                let w = squared ? parameters[c] * parameters[c] : parameters[c]
-                var dw = S.zero, db = S.zero
-                for y in 0..<oh {
-                    let r0 = src + 2 * y * iw, r1 = r0 + iw
-                    if squared {
-                        for x in 0..<ow {
-                            let gv = g[y * ow + x], sum = r0[2 * x] + r0[2 * x + 1] + r1[2 * x] + r1[2 * x + 1]
-                            dw += gv * sum * sum
-                            db += gv
-                        }
-                    } else {
-                        for x in 0..<ow {
-                            let gv = g[y * ow + x], sum = r0[2 * x] + r0[2 * x + 1] + r1[2 * x] + r1[2 * x + 1]
-                            dw += gv * sum
-                            db += gv
-                        }
+        let oh = outputShape.height, ow = outputShape.width, iw = inputShape.width, units = outputShape.planeCount
+        // Each unit's input sum (squared for the curvature) into a scratch plane, so the two
+        // reductions are the vectorised dot and sum kernels; summed one unit at a time they were
+        // a chain of dependent additions.
+        withUnsafeTemporaryAllocation(of: S.self, capacity: units) { sums in
+            let s = sums.baseAddress!
+            for b in 0..<batch {
+                for c in 0..<channels {
+                    let src = input + (b * channels + c) * inputShape.planeCount
+                    let g = outputGradient + (b * channels + c) * units
+                    let w = squared ? parameters[c] * parameters[c] : parameters[c]
+                    for y in 0..<oh {
+                        let r0 = src + 2 * y * iw, r1 = r0 + iw, row = s + y * ow
+                        for x in 0..<ow { row[x] = r0[2 * x] + r0[2 * x + 1] + r1[2 * x] + r1[2 * x + 1] }
                     }
-                }
-                parameterGradient[c] += dw
-                parameterGradient[channels + c] += db
-                guard let dIn = inputGradient.map({ $0 + (b * channels + c) * inputShape.planeCount }) else { continue }
-                for y in 0..<oh {
-                    let d0 = dIn + 2 * y * iw, d1 = d0 + iw
-                    for x in 0..<ow {
-                        let v = w * g[y * ow + x]
-                        d0[2 * x] = v; d0[2 * x + 1] = v; d1[2 * x] = v; d1[2 * x + 1] = v
+                    if squared { for j in 0..<units { s[j] *= s[j] } }
+                    parameterGradient[c] += dot(g, s, count: units)
+                    parameterGradient[channels + c] += sum(g, count: units)
+                    guard let dIn = inputGradient.map({ $0 + (b * channels + c) * inputShape.planeCount }) else { continue }
+                    for y in 0..<oh {
+                        let d0 = dIn + 2 * y * iw, d1 = d0 + iw
+                        for x in 0..<ow {
+                            let v = w * g[y * ow + x]
+                            d0[2 * x] = v; d0[2 * x + 1] = v; d1[2 * x] = v; d1[2 * x + 1] = v
+                        }
                     }
                 }
             }

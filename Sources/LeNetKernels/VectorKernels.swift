@@ -42,6 +42,28 @@ public func dot<S: BinaryFloatingPoint & SIMDScalar>(
     return sum
 }
 
+/// Σ_i a[i]
+@inlinable
+public func sum<S: BinaryFloatingPoint & SIMDScalar>(_ a: UnsafePointer<S>, count n: Int) -> S {  // a: [n]
+    var acc0 = SIMD8<S>(), acc1 = SIMD8<S>()
+    var i = 0
+    while i + 16 <= n {
+        acc0 += load8(a + i)
+        acc1 += load8(a + i + 8)
+        i += 16
+    }
+    if i + 8 <= n {
+        acc0 += load8(a + i)
+        i += 8
+    }
+    var total = (acc0 + acc1).sum()
+    while i < n {
+        total += a[i]
+        i += 1
+    }
+    return total
+}
+
 /// y[i] += α · x[i]
 @inlinable @inline(__always)
 public func axpy<S: BinaryFloatingPoint & SIMDScalar>(

@@ -12,6 +12,13 @@ import LeNetKernels
         #expect(abs(fast - naive) <= tolerance * max(1, abs(naive)))
     }
 
+    @Test(arguments: counts)
+    func sumEqualsTheSequentialSum(count: Int) {
+        var noise = Noise(state: UInt64(count) + 7)
+        let a = noise.values(count), naive = a.reduce(0, +)
+        #expect(abs(sum(a, count: count) - naive) <= tolerance * max(1, abs(naive)))
+    }
+
     @Test(arguments: paths, counts)
     func axpyAddsTheScaledVector(path: KernelPath, count: Int) {
         var noise = Noise(state: UInt64(count) + 6)
