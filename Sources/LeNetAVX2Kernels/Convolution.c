@@ -1,26 +1,11 @@
 #include "LeNetAVX2Kernels.h"
 #include <string.h>
 
-
 #if defined(__x86_64__) || defined(__i386__)
-#include <immintrin.h>
-
-#define AVX2 __attribute__((target("avx2,fma")))
-#define INLINE static inline __attribute__((always_inline))
+#include "Common.h"
 
 // The wide layout (see the header).
 static inline long wide_count(long inH, long inW, long k) { return (inH - k) * inW + inW - k + 1; }
-
-static inline bool is_connected(const bool *connected, long o, long i, long inC) {
-    return connected == NULL || connected[o * inC + i];
-}
-
-AVX2 static inline float horizontal_sum(__m256 v) {
-    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
-    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-    s = _mm_add_ss(s, _mm_movehdup_ps(s));
-    return _mm_cvtss_f32(s);
-}
 
 // One block of `count` (a constant after inlining) accumulators of output map o in the wide
 // layout: vectors at first, first + 8, ..., and the block's last one at `last` (which may

@@ -38,14 +38,7 @@ static float *thread_scratch(size_t count) {
 }
 
 #if defined(__x86_64__) || defined(__i386__)
-#include <immintrin.h>
-
-#define AVX2 __attribute__((target("avx2,fma")))
-#define INLINE static inline __attribute__((always_inline))
-
-static inline bool is_connected(const bool *connected, long o, long i, long inC) {
-    return connected == NULL || connected[o * inC + i];
-}
+#include "Common.h"
 
 // r[0..8) <- its transpose: element (a, b) to (b, a).
 AVX2 static inline void transpose8(__m256 r[8]) {
@@ -101,13 +94,6 @@ AVX2 static void from_lanes(const float *lanes, long count, long size, float *sa
             else samples[s * size + j] = lanes[j * 8 + s];
         }
     }
-}
-
-AVX2 static inline float horizontal_sum(__m256 v) {
-    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
-    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-    s = _mm_add_ss(s, _mm_movehdup_ps(s));
-    return _mm_cvtss_f32(s);
 }
 
 // Output maps o0 ..< o0+M at row y, columns x0 ..< x0+X (M, X constants after inlining):

@@ -1,17 +1,7 @@
 #include "LeNetAVX2Kernels.h"
 
 #if defined(__x86_64__) || defined(__i386__)
-#include <immintrin.h>
-
-#define AVX2 __attribute__((target("avx2,fma")))
-#define INLINE static inline __attribute__((always_inline))
-
-AVX2 static inline float horizontal_sum(__m256 v) {
-    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
-    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-    s = _mm_add_ss(s, _mm_movehdup_ps(s));
-    return _mm_cvtss_f32(s);
-}
+#include "Common.h"
 
 // Y[b0.., r0..] for R rows and B samples (constants after inlining): R * B dot products of
 // length `columns` side by side, so each weight vector loaded feeds B FMAs and each input vector
