@@ -7,6 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#if defined(__x86_64__) || defined(__i386__)
+#include "Common.h"
+
 // One growing buffer per thread, so a training step allocates nothing once warm (chunks run on
 // whatever threads Dispatch picks; each uses its own thread's buffer, freed when the thread ends).
 static pthread_key_t scratch_key;
@@ -36,9 +39,6 @@ static float *thread_scratch(size_t count) {
     }
     return s->values;
 }
-
-#if defined(__x86_64__) || defined(__i386__)
-#include "Common.h"
 
 // r[0..8) <- its transpose: element (a, b) to (b, a).
 AVX2 static inline void transpose8(__m256 r[8]) {
