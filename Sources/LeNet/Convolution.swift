@@ -84,15 +84,7 @@ public struct Convolution: LayerDescription {
         }
     }
 
-    /// A kernel as large as its input with every map connected (C5) is a fully connected layer
-    /// with the same weight layout; it runs on the batched matrix kernels.
-    var isFullyConnected: Bool { table.isFull && shape.outputHeight == 1 && shape.outputWidth == 1 }
-
     func forward<S: NetworkScalar>(parameters: UnsafePointer<S>, input: UnsafePointer<S>, output: UnsafeMutablePointer<S>, batch: Int) {
-        if isFullyConnected {
-            return matrixForward(rows: shape.outputChannels, columns: shape.inputCount, batch: batch, weights: parameters,
-                                 bias: parameters + shape.weightCount, input: input, output: output)
-        }
         table.connected.withUnsafeBufferPointer { t in
             let mask = table.isFull ? nil : t.baseAddress
             convolutionForward(shape, batch: batch, input: input, weights: parameters, bias: parameters + shape.weightCount,
@@ -105,11 +97,6 @@ public struct Convolution: LayerDescription {
         inputGradient: UnsafeMutablePointer<S>?, parameterGradient: UnsafeMutablePointer<S>, batch: Int
     ) {
         inputGradient?.update(repeating: 0, count: shape.inputCount * batch)
-        if isFullyConnected {
-            return matrixBackward(rows: shape.outputChannels, columns: shape.inputCount, batch: batch, weights: parameters,
-                                  input: input, outputGradient: outputGradient, weightGradient: parameterGradient,
-                                  biasGradient: parameterGradient + shape.weightCount, inputGradient: inputGradient)
-        }
         table.connected.withUnsafeBufferPointer { t in
             let mask = table.isFull ? nil : t.baseAddress
             convolutionBackward(shape, batch: batch, input: input, weights: parameters, connected: mask,

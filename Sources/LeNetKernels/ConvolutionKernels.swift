@@ -204,8 +204,20 @@ public func convolutionForwardNaive<S: BinaryFloatingPoint>(
 /// empty; the batch kernels then run the one-image kernels sample by sample.
 public let lanesMinimumBatch = 4
 
+extension ConvolutionShape {
+    /// A kernel as large as its input (C5). With every map connected that is a fully connected
+    /// layer with the same weight layout, and the batch kernels run it as one: the matrix
+    /// kernels read each weight once per batch instead of once per sample.
+    @usableFromInline var coversInput: Bool { outputHeight == 1 && outputWidth == 1 }
+
+    /// Whether a batch of `batch` samples of `S` takes the lanes kernels under `path`.
+    @inlinable func usesLanes<S>(_ path: KernelPath, _: S.Type, batch: Int) -> Bool {
+        path.usesAVX2(for: S.self) && batch >= lanesMinimumBatch && kernelSize <= 8
+    }
+}
+
 /// ``convolutionForward(_:input:weights:bias:connected:output:path:)`` for each sample of a batch.
-/// On the AVX2 path with at least ``lanesMinimumBatch`` samples: eight samples per vector, so
+/// C5's shape (see ``ConvolutionShape/coversInput``) runs on the matrix kernels. On the AVX2 path with at least ``lanesMinimumBatch`` samples: eight samples per vector, so
 /// every lane is useful whatever the map's width, and blocks of output maps share each input
 /// vector loaded (Lanes.c in LeNetAVX2Kernels).
 @inlinable
@@ -219,7 +231,11 @@ public func convolutionForward<S: BinaryFloatingPoint & SIMDScalar>(
     output: UnsafeMutablePointer<S>,    // [batch, outC, outH, outW]
     path: KernelPath = .best
 ) {
-    if path.usesAVX2(for: S.self) && batch >= lanesMinimumBatch && s.kernelSize <= 8 {
+    if connected == nil && s.coversInput {
+        return matrixForward(rows: s.outputChannels, columns: s.inputCount, batch: batch, weights: weights, bias: bias,
+                             input: input, output: output, path: path)
+    }
+    if s.usesLanes(path, S.self, batch: batch) {
         return lenet_avx2_convolution_forward_batch(s.inputChannels, s.outputChannels, s.inputHeight, s.inputWidth, s.kernelSize,
                                                     batch, floats(input), floats(weights), floats(bias), connected, floats(output))
     }
@@ -245,7 +261,12 @@ public func convolutionBackward<S: BinaryFloatingPoint & SIMDScalar>(
     inputGradient: UnsafeMutablePointer<S>?,      // [batch, inC, inH, inW], accumulated
     path: KernelPath = .best
 ) {
-    if path.usesAVX2(for: S.self) && batch >= lanesMinimumBatch && s.kernelSize <= 8 {
+    if connected == nil && s.coversInput {
+        return matrixBackward(rows: s.outputChannels, columns: s.inputCount, batch: batch, weights: weights, input: input,
+                              outputGradient: outputGradient, weightGradient: weightGradient, biasGradient: biasGradient,
+                              inputGradient: inputGradient, path: path)
+    }
+    if s.usesLanes(path, S.self, batch: batch) {
         return lenet_avx2_convolution_backward_batch(s.inputChannels, s.outputChannels, s.inputHeight, s.inputWidth, s.kernelSize,
                                                      batch, floats(input), floats(weights), connected, floats(outputGradient),
                                                      floats(weightGradient), floats(biasGradient), inputGradient.map(floats))

@@ -1,11 +1,16 @@
+import Foundation
 import Testing
 import LeNetKernels
 
 @Suite struct KernelPathTests {
-    @Test func thePortablePathRunsEverywhere() {
-        #expect(KernelPath.isAvailable(.portableSIMD))
-        #expect(KernelPath.isAvailable(KernelPath.best))
+    #if os(Linux) && arch(x86_64)
+    /// The CPUID/XGETBV check against the kernel's own reading of the CPU flags.
+    @Test func avx2AvailabilityAgreesWithProcCpuinfo() throws {
+        let info = try String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)
+        let flags = Set(info.split(separator: "\n").first { $0.hasPrefix("flags") }?.split(separator: " ").map(String.init) ?? [])
+        #expect(KernelPath.isAvailable(.avx2FMA) == (flags.contains("avx2") && flags.contains("fma")))
     }
+    #endif
 
     #if arch(x86_64)
     /// A denormal read inside the block is zero, and the thread's mode is back afterwards. The
