@@ -73,8 +73,7 @@ public enum Benchmark {
 
         func step(_ batch: Int) {
             gradient.withUnsafeMutableBufferPointer { g in  // zero: the optimizer's step clears it
-                _ = network.accumulateGradient(inputs: inputs, labels: labels, batch: batch, into: g.baseAddress!)
-                network.withParameters { optimizer.step($0, gradient: g.baseAddress!, batch: batch) }
+                _ = optimizer.trainingStep(network, inputs: inputs, labels: labels, batch: batch, gradient: g.baseAddress!)
             }
         }
         /// Repeats `body` (which handles `images` images) for about `seconds`; images per second.

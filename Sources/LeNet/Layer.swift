@@ -1,3 +1,5 @@
+import LeNetKernels
+
 /// A named block of a layer's parameters, laid out as PyTorch lays out the same tensor, so a
 /// model file's tensors load straight into the PyTorch module of `scripts/`.
 public struct ParameterTensor: Sendable, Hashable {
@@ -113,6 +115,32 @@ public enum Layer: Sendable {
         case .rbf(let l):
             l.backward(parameters: parameters, input: input, outputGradient: outputGradient, inputGradient: inputGradient, batch: batch)
         }
+    }
+
+    /// Whether online SDLM applies this layer's step inside its backward pass
+    /// (``backwardStep(parameters:rates:scale:input:outputGradient:inputGradient:)``): the layers
+    /// that are one matrix, weights `[outputs, inputs]` then biases (fully connected layers, and
+    /// C5, a convolution with a full table over its whole input).
+    var stepsInBackward: Bool {
+        switch self {
+        case .fullyConnected: true
+        case .convolution(let l): l.table.isFull && l.shape.coversInput
+        case .subsampling, .pooling, .activation, .rbf: false
+        }
+    }
+
+    /// `backward` of one sample fused with online SDLM's step of this layer's parameters,
+    /// p -= (rate · scale) · dE/dp, bit for bit the same (see ``matrixBackwardStep``); it adds
+    /// nothing to a gradient. Only where ``stepsInBackward``.
+    func backwardStep<S: NetworkScalar>(
+        parameters: UnsafeMutablePointer<S>, rates: UnsafePointer<S>, scale: S, input: UnsafePointer<S>,
+        outputGradient: UnsafePointer<S>, inputGradient: UnsafeMutablePointer<S>?
+    ) {
+        let rows = description.outputShape.count, columns = description.inputShape.count
+        inputGradient?.update(repeating: 0, count: columns)
+        matrixBackwardStep(rows: rows, columns: columns, input: input, outputGradient: outputGradient,
+                           weights: parameters, bias: parameters + rows * columns, weightRates: rates,
+                           biasRates: rates + rows * columns, scale: scale, inputGradient: inputGradient)
     }
 
     /// Gauss-Newton: through a map linear in its inputs and weights, d²E/dx² = Σ w² d²E/dy² and

@@ -13,6 +13,9 @@ public final class Network<S: NetworkScalar> {
     public let loss: Loss
     /// `parameterOffsets[l] ..< parameterOffsets[l + 1]`: layer `l`'s parameters.
     public let parameterOffsets: [Int]
+    /// The parameters an online SDLM step updates after backward: those of the layers that do
+    /// not step inside it (``Layer/stepsInBackward``), adjacent layers merged.
+    let parametersSteppedAfterBackward: [Range<Int>]
     /// Every parameter, trainable or fixed, layer after layer. Kept in memory the network owns
     /// (kernels read it through stable pointers); ``parameters`` copies it out and
     /// ``withParameters(_:)`` lends it, so no pointer outlives the network.
@@ -62,6 +65,12 @@ public final class Network<S: NetworkScalar> {
         var offsets = [0]
         for layer in layers { offsets.append(offsets.last! + layer.description.parameterCount) }
         parameterOffsets = offsets
+        var ranges: [Range<Int>] = []
+        for (l, layer) in layers.enumerated() where !layer.stepsInBackward && offsets[l] < offsets[l + 1] {
+            if let last = ranges.last, last.upperBound == offsets[l] { ranges[ranges.count - 1] = last.lowerBound ..< offsets[l + 1] }
+            else { ranges.append(offsets[l] ..< offsets[l + 1]) }
+        }
+        parametersSteppedAfterBackward = ranges
         precondition(values.count == offsets.last!, "\(architecture.name) has \(offsets.last!) parameters, not \(values.count)")
         storage = .allocate(capacity: values.count)
         _ = storage.initialize(from: values)
@@ -164,11 +173,15 @@ public final class Network<S: NetworkScalar> {
         public var correct: Int
     }
 
-    /// ``accumulateGradient(inputs:labels:batch:into:)`` for any scalar (the Double gradient checks use it).
+    /// ``accumulateGradient(inputs:labels:batch:into:)`` for any scalar (the Double gradient checks
+    /// use it). With `step` (one sample), the layers that can apply online SDLM's step to their
+    /// own parameters inside backward do, and add nothing to `gradient`.
     func runGradient(
-        inputs: UnsafePointer<S>, labels: UnsafePointer<UInt8>, batch: Int, into gradient: UnsafeMutablePointer<S>
+        inputs: UnsafePointer<S>, labels: UnsafePointer<UInt8>, batch: Int, into gradient: UnsafeMutablePointer<S>,
+        step: OnlineStep<S>? = nil
     ) -> BatchResult {
-        runChunks(inputs: inputs, batch: batch, into: gradient) { start, count, into in
+        precondition(step.map { _ in batch == 1 } ?? true, "the fused online step takes one sample")
+        return runChunks(inputs: inputs, batch: batch, into: gradient) { start, count, into in
             let k = classes, out = outputs[layers.count - 1], last = gradients[layers.count - 1]
             var result = BatchResult(loss: 0, correct: 0)
             for b in start..<start + count {
@@ -176,7 +189,7 @@ public final class Network<S: NetworkScalar> {
                 result.loss += Double(loss.evaluate(output: y, classes: k, label: label, gradient: last + b * k))
                 if loss.predict(y, classes: k) == label { result.correct += 1 }
             }
-            propagate(start: start, count: count, into: into, curvature: false)
+            propagate(start: start, count: count, into: into, curvature: false, step: step)
             return result
         }
     }
@@ -243,7 +256,9 @@ public final class Network<S: NetworkScalar> {
         if backward { clock.backward[l] += seconds } else { clock.forward[l] += seconds }
     }
 
-    private func propagate(start: Int, count: Int, into parameterGradient: UnsafeMutablePointer<S>, curvature: Bool) {
+    private func propagate(
+        start: Int, count: Int, into parameterGradient: UnsafeMutablePointer<S>, curvature: Bool, step: OnlineStep<S>? = nil
+    ) {
         for l in stride(from: layers.count - 1, through: 0, by: -1) {
             let n = layers[l].description.outputShape.count, m = l == 0 ? inputShape.count : layers[l - 1].description.outputShape.count
             let input = l == 0 ? lastInput! + start * m : UnsafePointer(outputs[l - 1] + start * m)
@@ -255,6 +270,9 @@ public final class Network<S: NetworkScalar> {
                                             outputGradient: l == layers.count - 1 ? lossGradient! + start * n : nil,
                                             outputCurvature: outputGradient, inputCurvature: inputGradient,
                                             parameterCurvature: dp, batch: count)
+            } else if let step, layers[l].stepsInBackward {
+                layers[l].backwardStep(parameters: parameters(of: l), rates: step.rates + parameterOffsets[l], scale: step.scale,
+                                       input: input, outputGradient: outputGradient, inputGradient: inputGradient)
             } else {
                 timed(l, backward: true) {
                     layers[l].backward(parameters: p, input: input, output: output, outputGradient: outputGradient,
@@ -263,6 +281,13 @@ public final class Network<S: NetworkScalar> {
             }
         }
     }
+}
+
+/// Online SDLM's update, p -= (rate · scale) · dE/dp, for the layers that apply it inside their
+/// backward pass: `rates` is indexed like the network's parameters.
+struct OnlineStep<S> {
+    let rates: UnsafePointer<S>
+    let scale: S
 }
 
 /// Seconds spent in each layer, forward and backward, summed over the passes it watched.

@@ -158,11 +158,11 @@ public final class Trainer {
                 let b = min(batchSize, n - done)
                 gather(order[done..<done + b])
                 gradient.withUnsafeMutableBufferPointer { g in  // zero: the optimizer's step clears it
-                    let r = network.accumulateGradient(inputs: batchInputs, labels: batchLabels, batch: b, into: g.baseAddress!)
+                    let warmup = settings.warmupFactor(samplesSeen: epoch * n + done)
+                    let r = optimizer.trainingStep(network, inputs: batchInputs, labels: batchLabels, batch: b,
+                                                   gradient: g.baseAddress!, factor: Float(warmup))
                     lossSum += r.loss
                     correct += r.correct
-                    let warmup = settings.warmupFactor(samplesSeen: epoch * n + done)
-                    network.withParameters { optimizer.step($0, gradient: g.baseAddress!, batch: b, factor: Float(warmup)) }
                 }
                 done += b
                 if let progress, done == n || Date().timeIntervalSince(lastReport) > 0.2 {

@@ -102,9 +102,49 @@ AVX2 void lenet_avx2_multiply_accumulate(
         }
     }
 }
+// One row at a time: the row's weights are loaded once for the input gradient and the step.
+// Each value goes through exactly the operations of the unfused sequence: dW from a zeroed
+// gradient is fma(g, x, 0), the step is w - (rate * s) * dW with no fusing (intrinsics, and
+// separate statements in the scalar tail, which clang does not contract).
+AVX2 void lenet_avx2_matrix_backward_step(
+    long rows, long columns, const float *input, const float *outputGradient,
+    float *weights, float *bias, const float *weightRates, const float *biasRates, float scale, float *inputGradient
+) {
+    const __m256 s = _mm256_set1_ps(scale), zero = _mm256_setzero_ps();
+    const long whole = columns & ~7L;
+    for (long r = 0; r < rows; r++) {
+        const float g = outputGradient[r];
+        const __m256 gv = _mm256_set1_ps(g);
+        float *w = weights + r * columns;
+        const float *rate = weightRates + r * columns;
+        long c = 0;
+        for (; c < whole; c += 8) {
+            const __m256 old = _mm256_loadu_ps(w + c);
+            if (inputGradient)
+                _mm256_storeu_ps(inputGradient + c, _mm256_fmadd_ps(gv, old, _mm256_loadu_ps(inputGradient + c)));
+            const __m256 dw = _mm256_fmadd_ps(gv, _mm256_loadu_ps(input + c), zero);
+            const __m256 u = _mm256_mul_ps(_mm256_loadu_ps(rate + c), s);
+            _mm256_storeu_ps(w + c, _mm256_sub_ps(old, _mm256_mul_ps(u, dw)));
+        }
+        for (; c < columns; c++) {
+            const float old = w[c];
+            if (inputGradient) inputGradient[c] += g * old;  // the form of multiply_accumulate's tail
+            float dw = 0;
+            dw += g * input[c];
+            const float u = rate[c] * scale;
+            const float step = u * dw;
+            w[c] = old - step;
+        }
+        const float db = 0 + g, ub = biasRates[r] * scale;
+        const float step = ub * db;
+        bias[r] = bias[r] - step;
+    }
+}
 #else
 void lenet_avx2_matrix_forward(long rows, long columns, long batch, const float *weights, const float *bias,
     const float *input, float *output) {}
 void lenet_avx2_multiply_accumulate(long M, long N, long K, const float *a, long strideM, long strideK,
     const float *b, float *c) {}
+void lenet_avx2_matrix_backward_step(long rows, long columns, const float *input, const float *outputGradient,
+    float *weights, float *bias, const float *weightRates, const float *biasRates, float scale, float *inputGradient) {}
 #endif

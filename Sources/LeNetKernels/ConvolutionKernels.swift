@@ -208,7 +208,7 @@ extension ConvolutionShape {
     /// A kernel as large as its input (C5). With every map connected that is a fully connected
     /// layer with the same weight layout, and the batch kernels run it as one: the matrix
     /// kernels read each weight once per batch instead of once per sample.
-    @usableFromInline var coversInput: Bool { outputHeight == 1 && outputWidth == 1 }
+    public var coversInput: Bool { outputHeight == 1 && outputWidth == 1 }
 
     /// Whether a batch of `batch` samples of `S` takes the lanes kernels under `path`.
     @inlinable func usesLanes<S>(_ path: KernelPath, _: S.Type, batch: Int) -> Bool {

@@ -33,6 +33,47 @@ import LeNetKernels
         }
     }
 
+    /// The fused online step must not change training by a single bit: compared with `==`, on
+    /// shapes with column remainders, zeros in x and g (signed zero products) and a -0 weight.
+    @Test(arguments: paths) func backwardStepIsBackwardThenScaledStepBitForBit(path: KernelPath) {
+        var noise = Noise(state: 5)
+        for (rows, columns, _) in Self.shapes {
+            for withInputGradient in [true, false] {
+                var x = noise.values(columns), g = noise.values(rows)
+                x[0] = 0
+                g[rows - 1] = 0
+                var parameters = noise.values(rows * columns + rows)  // weights, then biases
+                parameters[rows * columns / 2] = -0.0
+                let rates = noise.values(rows * columns + rows).map { abs($0) * 0.01 }, scale: Float = 0.7
+                let dx = noise.values(columns)
+
+                var unfused = parameters, gradient = [Float](repeating: 0, count: parameters.count), dxUnfused = dx
+                gradient.withUnsafeMutableBufferPointer { dp in
+                    dxUnfused.withUnsafeMutableBufferPointer { dx in
+                        matrixBackward(rows: rows, columns: columns, batch: 1, weights: unfused, input: x, outputGradient: g,
+                                       weightGradient: dp.baseAddress!, biasGradient: dp.baseAddress! + rows * columns,
+                                       inputGradient: withInputGradient ? dx.baseAddress! : nil, path: path)
+                    }
+                    scaledStep(&unfused, rates: rates, gradient: dp.baseAddress!, scale: scale, count: parameters.count)
+                }
+                var fused = parameters, dxFused = dx
+                fused.withUnsafeMutableBufferPointer { p in
+                    rates.withUnsafeBufferPointer { r in
+                        dxFused.withUnsafeMutableBufferPointer { dx in
+                            matrixBackwardStep(rows: rows, columns: columns, input: x, outputGradient: g, weights: p.baseAddress!,
+                                               bias: p.baseAddress! + rows * columns, weightRates: r.baseAddress!,
+                                               biasRates: r.baseAddress! + rows * columns, scale: scale,
+                                               inputGradient: withInputGradient ? dx.baseAddress! : nil, path: path)
+                        }
+                    }
+                }
+                let same = zip(fused, unfused).allSatisfy { $0.bitPattern == $1.bitPattern }
+                #expect(same, "parameters \(rows)x\(columns)")
+                #expect(dxFused.map(\.bitPattern) == dxUnfused.map(\.bitPattern), "dx \(rows)x\(columns)")
+            }
+        }
+    }
+
     @Test(arguments: paths) func backwardIsTheTransposeAndTheOuterProduct(path: KernelPath) {
         let w: [Float] = [1, 2, 3,
                           4, 5, 6]

@@ -35,6 +35,40 @@ import Testing
         #expect(sdlm.warmupFactor(samplesSeen: 100) == 1 && OptimizerSettings(kind: .sdlm).warmupFactor(samplesSeen: 0) == 1)
     }
 
+    /// Online SDLM's fused step (C5, F6 and an MLP's layers stepped inside backward) gives the
+    /// weights of gradient-then-step bit for bit, through the warm-up factor, on both layer kinds
+    /// (LeNet-5's C5 convolution, fully connected layers) and on a layer without an input gradient.
+    @Test(arguments: [Architecture.lenet5, .mlp(hidden: [300, 100]), .lenet1(pooling: .average)])
+    func onlineTrainingStepIsGradientThenStepBitForBit(architecture: Architecture) {
+        let network = Network<Float>(architecture: architecture, seed: 3), copy = Network<Float>(architecture: architecture, seed: 3)
+        var rng = SplitMix64(seed: 4)
+        let samples = 12, size = network.inputShape.count
+        let x = (0..<samples * size).map { _ in Float(rng.uniform(1)) }, labels = (0..<samples).map { UInt8($0 % 10) }
+        var settings = OptimizerSettings(kind: .sdlm)
+        settings.warmupSamples = 5
+        let fused = Optimizer<Float>(settings: settings, parameterCount: network.parameterCount)
+        let unfused = Optimizer<Float>(settings: settings, parameterCount: network.parameterCount)
+        fused.beginEpoch(0, network: network, inputs: x, labels: labels, samples: samples)
+        unfused.beginEpoch(0, network: copy, inputs: x, labels: labels, samples: samples)
+        var g1 = [Float](repeating: 0, count: network.parameterCount), g2 = g1
+        for i in 0..<samples {
+            let factor = Float(settings.warmupFactor(samplesSeen: i))
+            let a = fused.trainingStep(network, inputs: x.withUnsafeBufferPointer { $0.baseAddress! } + i * size,
+                                       labels: labels.withUnsafeBufferPointer { $0.baseAddress! } + i, batch: 1,
+                                       gradient: &g1, factor: factor)
+            let b = x.withUnsafeBufferPointer { xs in
+                labels.withUnsafeBufferPointer { ys in
+                    copy.accumulateGradient(inputs: xs.baseAddress! + i * size, labels: ys.baseAddress! + i, batch: 1, into: &g2)
+                }
+            }
+            copy.withParameters { unfused.step($0, gradient: &g2, batch: 1, factor: factor) }
+            #expect(a.loss == b.loss && a.correct == b.correct)
+        }
+        #expect(network.parameters.map(\.bitPattern) == copy.parameters.map(\.bitPattern))
+        #expect(network.parameters != Network<Float>(architecture: architecture, seed: 3).parameters, "it trained")
+        #expect(g1.allSatisfy { $0 == 0 } && g2.allSatisfy { $0 == 0 }, "both leave the gradient cleared")
+    }
+
     /// SDLM's step for each parameter is ε / (μ + h), h the curvature averaged over the samples.
     @Test func sdlmStepsFollowTheCurvature() {
         let network = Network<Double>(architecture: .mlp(hidden: [4]), seed: 1)

@@ -92,6 +92,22 @@ void lenet_avx2_multiply_accumulate(
     const float *b,           // [K, N]
     float *c);                // [M, N], accumulated
 
+/// Online SDLM on one sample of a fully connected layer, in one pass over its weights:
+/// dX[c] += sum_r g[r] * W[r,c] with the weights before the step, then
+/// W[r,c] -= (rate[r,c] * scale) * (g[r] * x[c]) and b[r] -= (biasRate[r] * scale) * g[r].
+/// Bit for bit what lenet_avx2_multiply_accumulate (dW from zero, then dX) followed by
+/// LeNetKernels' scaledStep computes, with a third of the passes over the weights.
+void lenet_avx2_matrix_backward_step(
+    long rows, long columns,
+    const float *input,          // [columns]
+    const float *outputGradient, // [rows]
+    float *weights,              // [rows, columns], stepped
+    float *bias,                 // [rows], stepped
+    const float *weightRates,    // [rows, columns]
+    const float *biasRates,      // [rows]
+    float scale,
+    float *inputGradient);       // [columns], accumulated, or NULL
+
 /// sum_i a[i] * b[i]
 float lenet_avx2_dot(const float *a, const float *b, long n);  // a, b: [n]
 
