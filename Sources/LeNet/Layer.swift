@@ -136,7 +136,12 @@ public enum Layer: Sendable {
         parameters: UnsafeMutablePointer<S>, rates: UnsafePointer<S>, scale: S, input: UnsafePointer<S>,
         outputGradient: UnsafePointer<S>, inputGradient: UnsafeMutablePointer<S>?
     ) {
-        let rows = description.outputShape.count, columns = description.inputShape.count
+        let rows: Int, columns: Int
+        switch self {
+        case .fullyConnected(let l): (rows, columns) = (l.outputs, l.inputs)
+        case .convolution(let l): (rows, columns) = (l.shape.outputChannels, l.shape.inputCount)
+        case .subsampling, .pooling, .activation, .rbf: preconditionFailure("\(description.name) does not step in backward")
+        }
         inputGradient?.update(repeating: 0, count: columns)
         matrixBackwardStep(rows: rows, columns: columns, input: input, outputGradient: outputGradient,
                            weights: parameters, bias: parameters + rows * columns, weightRates: rates,

@@ -16,6 +16,10 @@ public final class Network<S: NetworkScalar> {
     /// The parameters an online SDLM step updates after backward: those of the layers that do
     /// not step inside it (``Layer/stepsInBackward``), adjacent layers merged.
     let parametersSteppedAfterBackward: [Range<Int>]
+    /// Values per sample: `sizes[0]` the input's, `sizes[l + 1]` layer `l`'s output's. Read in
+    /// every pass: asking a layer's `description` boxes it in an existential, which allocated on
+    /// the heap for every layer of every chunk (8% of batched inference).
+    private let sizes: [Int]
     /// Every parameter, trainable or fixed, layer after layer. Kept in memory the network owns
     /// (kernels read it through stable pointers); ``parameters`` copies it out and
     /// ``withParameters(_:)`` lends it, so no pointer outlives the network.
@@ -71,6 +75,7 @@ public final class Network<S: NetworkScalar> {
             else { ranges.append(offsets[l] ..< offsets[l + 1]) }
         }
         parametersSteppedAfterBackward = ranges
+        sizes = [layers[0].description.inputShape.count] + layers.map { $0.description.outputShape.count }
         precondition(values.count == offsets.last!, "\(architecture.name) has \(offsets.last!) parameters, not \(values.count)")
         storage = .allocate(capacity: values.count)
         _ = storage.initialize(from: values)
@@ -82,7 +87,7 @@ public final class Network<S: NetworkScalar> {
     }
 
     public var inputShape: FeatureShape { layers[0].description.inputShape }
-    public var classes: Int { layers.last!.description.outputShape.count }
+    public var classes: Int { sizes.last! }
     public var parameterCount: Int { storage.count }
 
     /// A copy of every parameter, layer after layer.
@@ -153,9 +158,9 @@ public final class Network<S: NetworkScalar> {
 
     /// Samples `start ..< start + count` of the batch `lastInput` holds, through every layer.
     private func forward(start: Int, count: Int) {
-        var x = lastInput! + start * inputShape.count
+        var x = lastInput! + start * sizes[0]
         for (l, layer) in layers.enumerated() {
-            let y = outputs[l] + start * layer.description.outputShape.count
+            let y = outputs[l] + start * sizes[l + 1]
             timed(l, backward: false) { layer.forward(parameters: parameters(of: l), input: x, output: y, batch: count) }
             x = UnsafePointer(y)
         }
@@ -163,7 +168,7 @@ public final class Network<S: NetworkScalar> {
 
     /// Layer `l`'s outputs for sample `b` of the last forward pass.
     public func output(ofLayer l: Int, sample b: Int = 0) -> UnsafeBufferPointer<S> {
-        let n = layers[l].description.outputShape.count
+        let n = sizes[l + 1]
         return UnsafeBufferPointer(start: outputs[l] + b * n, count: n)
     }
 
@@ -260,7 +265,7 @@ public final class Network<S: NetworkScalar> {
         start: Int, count: Int, into parameterGradient: UnsafeMutablePointer<S>, curvature: Bool, step: OnlineStep<S>? = nil
     ) {
         for l in stride(from: layers.count - 1, through: 0, by: -1) {
-            let n = layers[l].description.outputShape.count, m = l == 0 ? inputShape.count : layers[l - 1].description.outputShape.count
+            let n = sizes[l + 1], m = sizes[l]
             let input = l == 0 ? lastInput! + start * m : UnsafePointer(outputs[l - 1] + start * m)
             let inputGradient = l == 0 ? nil : gradients[l - 1] + start * m
             let output = outputs[l] + start * n, outputGradient = gradients[l] + start * n

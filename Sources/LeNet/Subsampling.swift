@@ -32,20 +32,8 @@ public struct Subsampling: LayerDescription {
     }
 
     func forward<S: NetworkScalar>(parameters: UnsafePointer<S>, input: UnsafePointer<S>, output: UnsafeMutablePointer<S>, batch: Int) {
-        let oh = outputShape.height, ow = outputShape.width, iw = inputShape.width
-        for b in 0..<batch {
-            for c in 0..<channels {
-                let src = input + (b * channels + c) * inputShape.planeCount
-                let dst = output + (b * channels + c) * outputShape.planeCount
-                let w = parameters[c], bias = parameters[channels + c]
-                for y in 0..<oh {
-                    let r0 = src + 2 * y * iw, r1 = r0 + iw
-                    for x in 0..<ow {
-                        dst[y * ow + x] = w * (r0[2 * x] + r0[2 * x + 1] + r1[2 * x] + r1[2 * x + 1]) + bias
-                    }
-                }
-            }
-        }
+        subsamplingForward(planes: batch * channels, channels: channels, height: inputShape.height, width: inputShape.width,
+                           input: input, coefficients: parameters, bias: parameters + channels, output: output)
     }
 
     /// dw[c] += Σ g · (sum of the unit's inputs);  db[c] += Σ g;  d in = w[c] · g  (each input of the unit).

@@ -108,6 +108,16 @@ void lenet_avx2_matrix_backward_step(
     float scale,
     float *inputGradient);       // [columns], accumulated, or NULL
 
+/// LeNet-5's subsampling: out[p,y,x] = w[c] * (in[p,2y,2x] + in[p,2y,2x+1] + in[p,2y+1,2x] +
+/// in[p,2y+1,2x+1]) + bias[c] for every plane p (sample and channel, c = p % channels), with
+/// the operations of the Swift loop in its order (bit for bit).
+void lenet_avx2_subsampling_forward(
+    long planes, long channels, long inH, long inW,   // inH, inW even
+    const float *input,          // [planes, inH, inW]
+    const float *coefficients,   // [channels]
+    const float *bias,           // [channels]
+    float *output);              // [planes, inH / 2, inW / 2]
+
 /// sum_i a[i] * b[i]
 float lenet_avx2_dot(const float *a, const float *b, long n);  // a, b: [n]
 
