@@ -64,25 +64,55 @@ AVX2 void lenet_avx2_convolution_forward(
     }
 }
 
-// dw[ky, 0..<K] += sum_n g[n] * plane[n + ky*inW + kx] over the wide layout, K accumulators per
-// kernel row. g has zeros in the thrown-away columns, and its last vector (at n - 8) has the
-// lanes the vector before it already covered zeroed, so nothing is counted twice.
+// dw_p[ky, 0..<K] += sum_n g_p[n] * plane[n + ky*inW + kx] over the wide layout for P = 1 or 2
+// output maps reading the same input map (P, K constants after inlining): per vector of
+// positions, P gradient loads and K input loads feed P * K FMAs, in P * K independent chains
+// (one map at a time, 6 loads fed 5 FMAs and five chains left the FMA units waiting). Each
+// accumulator sees the same sequence of FMAs whatever P, so pairing changes no bit. g has
+// zeros in the thrown-away columns, and its last vector (at n - 8) has the lanes the vector
+// before it already covered zeroed, so nothing is counted twice.
 AVX2 INLINE void weight_gradient_rows(
-    int K, long n, long inW, const float *g, __m256 lastMask, const float *plane, float *dw
+    int P, int K, long n, long inW, const float *g0, const float *g1, __m256 lastMask, const float *plane,
+    float *dw0, float *dw1
 ) {
     const long vectors = (n + 7) / 8;
+    const float *g[2] = {g0, g1};
+    float *dw[2] = {dw0, dw1};
     for (long ky = 0; ky < K; ky++) {
-        __m256 acc[8];
-        for (int kx = 0; kx < K; kx++) acc[kx] = _mm256_setzero_ps();
+        __m256 acc[2][8];
+        for (int p = 0; p < P; p++) for (int kx = 0; kx < K; kx++) acc[p][kx] = _mm256_setzero_ps();
         const float *row = plane + ky * inW;
         for (long v = 0; v < vectors - 1; v++) {
-            const __m256 gv = _mm256_loadu_ps(g + 8 * v);
-            for (int kx = 0; kx < K; kx++) acc[kx] = _mm256_fmadd_ps(gv, _mm256_loadu_ps(row + 8 * v + kx), acc[kx]);
+            __m256 gv[2];
+            for (int p = 0; p < P; p++) gv[p] = _mm256_loadu_ps(g[p] + 8 * v);
+            for (int kx = 0; kx < K; kx++) {
+                const __m256 x = _mm256_loadu_ps(row + 8 * v + kx);
+                for (int p = 0; p < P; p++) acc[p][kx] = _mm256_fmadd_ps(gv[p], x, acc[p][kx]);
+            }
         }
-        const __m256 gv = _mm256_and_ps(_mm256_loadu_ps(g + n - 8), lastMask);
-        for (int kx = 0; kx < K; kx++) acc[kx] = _mm256_fmadd_ps(gv, _mm256_loadu_ps(row + n - 8 + kx), acc[kx]);
-        for (int kx = 0; kx < K; kx++) dw[ky * K + kx] += horizontal_sum(acc[kx]);
+        __m256 gv[2];
+        for (int p = 0; p < P; p++) gv[p] = _mm256_and_ps(_mm256_loadu_ps(g[p] + n - 8), lastMask);
+        for (int kx = 0; kx < K; kx++) {
+            const __m256 x = _mm256_loadu_ps(row + n - 8 + kx);
+            for (int p = 0; p < P; p++) acc[p][kx] = _mm256_fmadd_ps(gv[p], x, acc[p][kx]);
+        }
+        for (int p = 0; p < P; p++)
+            for (int kx = 0; kx < K; kx++) dw[p][ky * K + kx] += horizontal_sum(acc[p][kx]);
     }
+}
+
+// dOut of map o widened to the input's row stride (zeros in the thrown-away columns) into
+// `wide`, and its sum into dBias.
+static void widen_output_gradient(long o, long oh, long ow, long inW, long n, const float *outputGradient,
+                                  float *wide, float *biasGradient) {
+    const float *dOut = outputGradient + o * oh * ow;
+    float db = 0;
+    memset(wide, 0, (size_t)n * sizeof(float));
+    for (long y = 0; y < oh; y++) {
+        memcpy(wide + y * inW, dOut + y * ow, (size_t)ow * sizeof(float));
+        for (long x = 0; x < ow; x++) db += dOut[y * ow + x];
+    }
+    biasGradient[o] += db;
 }
 
 AVX2 void lenet_avx2_convolution_weight_gradient(
@@ -97,20 +127,22 @@ AVX2 void lenet_avx2_convolution_weight_gradient(
     int lanes[8];
     for (int j = 0; j < 8; j++) lanes[j] = j < overlap ? 0 : -1;
     const __m256 lastMask = _mm256_castsi256_ps(_mm256_loadu_si256((const __m256i *)lanes));
-    for (long o = 0; o < outC; o++) {
-        const float *dOut = outputGradient + o * oh * ow;
-        float db = 0;
-        memset(scratch, 0, (size_t)n * sizeof(float));
-        for (long y = 0; y < oh; y++) {
-            memcpy(scratch + y * inW, dOut + y * ow, (size_t)ow * sizeof(float));
-            for (long x = 0; x < ow; x++) db += dOut[y * ow + x];
-        }
-        biasGradient[o] += db;
+    // Output maps two at a time: an input map both read feeds both from each load.
+    for (long o = 0; o < outC; o += 2) {
+        const bool pair = o + 1 < outC;
+        float *g0 = scratch, *g1 = scratch + n;
+        widen_output_gradient(o, oh, ow, inW, n, outputGradient, g0, biasGradient);
+        if (pair) widen_output_gradient(o + 1, oh, ow, inW, n, outputGradient, g1, biasGradient);
         for (long i = 0; i < inC; i++) {
-            if (!is_connected(connected, o, i, inC)) continue;
+            const bool first = is_connected(connected, o, i, inC), second = pair && is_connected(connected, o + 1, i, inC);
+            if (!first && !second) continue;
             const float *plane = input + i * inPlane;
-            float *dw = weightGradient + (o * inC + i) * k * k;
-            #define ROWS(K) case K: weight_gradient_rows(K, n, inW, scratch, lastMask, plane, dw); break
+            float *dw0 = weightGradient + (o * inC + i) * k * k, *dw1 = dw0 + inC * k * k;
+            #define ROWS(K) case K: \
+                if (first && second) weight_gradient_rows(2, K, n, inW, g0, g1, lastMask, plane, dw0, dw1); \
+                else if (first) weight_gradient_rows(1, K, n, inW, g0, g0, lastMask, plane, dw0, dw0); \
+                else weight_gradient_rows(1, K, n, inW, g1, g1, lastMask, plane, dw1, dw1); \
+                break
             switch (k) { ROWS(1); ROWS(2); ROWS(3); ROWS(4); ROWS(5); ROWS(6); ROWS(7); ROWS(8); }
             #undef ROWS
         }

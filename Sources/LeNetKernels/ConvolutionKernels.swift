@@ -322,7 +322,7 @@ public func convolutionBackward<S: BinaryFloatingPoint & SIMDScalar>(
         return
     }
     if path.usesAVX2(for: S.self) && s.wideCount >= 8 && k <= 8 {
-        withUnsafeTemporaryAllocation(of: Float.self, capacity: s.wideCount) { wide in
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: 2 * s.wideCount) { wide in  // two output maps at a time
             lenet_avx2_convolution_weight_gradient(s.inputChannels, s.outputChannels, s.inputHeight, s.inputWidth, k,
                                                    floats(input), connected, floats(outputGradient),
                                                    floats(weightGradient), floats(biasGradient), wide.baseAddress!)

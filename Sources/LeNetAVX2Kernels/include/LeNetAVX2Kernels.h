@@ -47,7 +47,7 @@ void lenet_avx2_convolution_weight_gradient(
     const float *outputGradient,  // [outC, outH, outW]
     float *weightGradient,        // [outC, inC, k, k], accumulated
     float *biasGradient,          // [outC], accumulated
-    float *scratch);              // [wide count]
+    float *scratch);              // [2 * wide count]
 
 /// convolution forward over a batch, eight samples per vector (the "lanes" layout, see
 /// Lanes.c): the batch is transposed into it and back through a per-thread scratch buffer.
