@@ -7,31 +7,48 @@
 // The wide layout (see the header).
 static inline long wide_count(long inH, long inW, long k) { return (inH - k) * inW + inW - k + 1; }
 
-// One block of `count` (a constant after inlining) accumulators of output map o in the wide
-// layout: vectors at first, first + 8, ..., and the block's last one at `last` (which may
-// overlap the one before it at the end of the map). Every weight is broadcast once and feeds
-// `count` FMAs, so for count = 8 there are 9 loads per 8 FMAs.
-AVX2 INLINE void forward_block(
-    int count, long first, long last, long o, long inC, long inPlane, long inW, long k,
-    const float *input, const float *weights, float bias, const bool *connected, float *wide
+// The taps of input map i (k x k weights of map o + p, p in [from, to)) into the accumulators
+// acc[p][0..<count] at wide positions first, first + 8, ..., and the block's last at `last`.
+// Every weight broadcast feeds `count` FMAs and every input vector loaded feeds to - from.
+AVX2 INLINE void accumulate_taps(
+    int from, int to, int count, __m256 acc[2][8], long first, long last, long o, long i, long inC, long inPlane,
+    long inW, long k, const float *input, const float *weights
 ) {
-    __m256 acc[8];
-    for (int c = 0; c < count; c++) acc[c] = _mm256_set1_ps(bias);
-    for (long i = 0; i < inC; i++) {
-        if (!is_connected(connected, o, i, inC)) continue;
-        const float *w = weights + (o * inC + i) * k * k, *plane = input + i * inPlane;
-        for (long ky = 0; ky < k; ky++) {
-            for (long kx = 0; kx < k; kx++) {
-                const __m256 wv = _mm256_broadcast_ss(w + ky * k + kx);
-                const float *p = plane + ky * inW + kx;
-                for (int c = 0; c < count - 1; c++)
-                    acc[c] = _mm256_fmadd_ps(wv, _mm256_loadu_ps(p + first + 8 * c), acc[c]);
-                acc[count - 1] = _mm256_fmadd_ps(wv, _mm256_loadu_ps(p + last), acc[count - 1]);
+    const float *plane = input + i * inPlane;
+    for (long ky = 0; ky < k; ky++) {
+        for (long kx = 0; kx < k; kx++) {
+            __m256 wv[2];
+            for (int p = from; p < to; p++) wv[p] = _mm256_broadcast_ss(weights + ((o + p) * inC + i) * k * k + ky * k + kx);
+            const float *q = plane + ky * inW + kx;
+            for (int c = 0; c < count; c++) {
+                const __m256 x = _mm256_loadu_ps(c == count - 1 ? q + last : q + first + 8 * c);
+                for (int p = from; p < to; p++) acc[p][c] = _mm256_fmadd_ps(wv[p], x, acc[p][c]);
             }
         }
     }
-    for (int c = 0; c < count - 1; c++) _mm256_storeu_ps(wide + first + 8 * c, acc[c]);
-    _mm256_storeu_ps(wide + last, acc[count - 1]);
+}
+
+// One block of `count` accumulators of P output maps o ..< o + P (P, count constants after
+// inlining) in the wide layout, the P planes `n` apart in `wide`. With two maps each input
+// vector loaded feeds both (count <= 6: 12 accumulators), where one map alone had 9 loads per 8
+// FMAs. An input map only one of the pair reads goes to that map alone. Each accumulator sees
+// the taps in the same order whatever P, so pairing changes no bit.
+AVX2 INLINE void forward_block(
+    int P, int count, long first, long last, long o, long inC, long inPlane, long inW, long k, long n,
+    const float *input, const float *weights, const float *bias, const bool *connected, float *wide
+) {
+    __m256 acc[2][8];
+    for (int p = 0; p < P; p++) for (int c = 0; c < count; c++) acc[p][c] = _mm256_set1_ps(bias[o + p]);
+    for (long i = 0; i < inC; i++) {
+        const bool first0 = is_connected(connected, o, i, inC), second = P == 2 && is_connected(connected, o + 1, i, inC);
+        if (first0 && second) accumulate_taps(0, 2, count, acc, first, last, o, i, inC, inPlane, inW, k, input, weights);
+        else if (first0) accumulate_taps(0, 1, count, acc, first, last, o, i, inC, inPlane, inW, k, input, weights);
+        else if (second) accumulate_taps(1, 2, count, acc, first, last, o, i, inC, inPlane, inW, k, input, weights);
+    }
+    for (int p = 0; p < P; p++) {
+        for (int c = 0; c < count - 1; c++) _mm256_storeu_ps(wide + p * n + first + 8 * c, acc[p][c]);
+        _mm256_storeu_ps(wide + p * n + last, acc[p][count - 1]);
+    }
 }
 
 AVX2 void lenet_avx2_convolution_forward(
@@ -41,26 +58,27 @@ AVX2 void lenet_avx2_convolution_forward(
 ) {
     const long oh = inH - k + 1, ow = inW - k + 1, inPlane = inH * inW;
     const long n = wide_count(inH, inW, k), vectors = (n + 7) / 8;
-    for (long o = 0; o < outC; o++) {
-        for (long v = 0; v < vectors; v += 8) {
-            const long count = vectors - v < 8 ? vectors - v : 8;
+    for (long o = 0; o < outC; o += 2) {
+        const int P = o + 1 < outC ? 2 : 1;
+        // Blocks of at most 6 vectors for a pair, 8 for one map, as even as possible.
+        const long most = P == 2 ? 6 : 8, blocks = (vectors + most - 1) / most, size = (vectors + blocks - 1) / blocks;
+        for (long v = 0; v < vectors; v += size) {
+            const long count = vectors - v < size ? vectors - v : size;
             const long first = 8 * v, last = 8 * (v + count - 1) < n - 8 ? 8 * (v + count - 1) : n - 8;
             // A constant count per call, so each accumulator array lives in registers.
-            #define BLOCK(C) forward_block(C, first, last, o, inC, inPlane, inW, k, input, weights, bias[o], connected, scratch)
-            switch (count) {
-                case 8: BLOCK(8); break;
-                case 7: BLOCK(7); break;
-                case 6: BLOCK(6); break;
-                case 5: BLOCK(5); break;
-                case 4: BLOCK(4); break;
-                case 3: BLOCK(3); break;
-                case 2: BLOCK(2); break;
-                default: BLOCK(1); break;
-            }
+            #define BLOCK(PP, C) forward_block(PP, C, first, last, o, inC, inPlane, inW, k, n, input, weights, bias, connected, scratch)
+            #define COUNTS(PP) switch (count) { \
+                case 8: BLOCK(PP, 8); break; case 7: BLOCK(PP, 7); break; case 6: BLOCK(PP, 6); break; \
+                case 5: BLOCK(PP, 5); break; case 4: BLOCK(PP, 4); break; case 3: BLOCK(PP, 3); break; \
+                case 2: BLOCK(PP, 2); break; default: BLOCK(PP, 1); break; }
+            if (P == 2) { COUNTS(2) } else { COUNTS(1) }
+            #undef COUNTS
             #undef BLOCK
         }
-        float *out = output + o * oh * ow;
-        for (long y = 0; y < oh; y++) memcpy(out + y * ow, scratch + y * inW, (size_t)ow * sizeof(float));
+        for (long p = 0; p < P; p++) {
+            float *out = output + (o + p) * oh * ow;
+            for (long y = 0; y < oh; y++) memcpy(out + y * ow, scratch + p * n + y * inW, (size_t)ow * sizeof(float));
+        }
     }
 }
 

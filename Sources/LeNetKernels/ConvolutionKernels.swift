@@ -88,7 +88,7 @@ public func convolutionForward<S: BinaryFloatingPoint & SIMDScalar>(
     path: KernelPath = .best
 ) {
     if path.usesAVX2(for: S.self) && s.wideCount >= 8 {
-        withUnsafeTemporaryAllocation(of: Float.self, capacity: s.wideCount) { wide in
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: 2 * s.wideCount) { wide in  // two output maps at a time
             lenet_avx2_convolution_forward(s.inputChannels, s.outputChannels, s.inputHeight, s.inputWidth, s.kernelSize,
                                            floats(input), floats(weights), floats(bias), connected, floats(output),
                                            wide.baseAddress!)

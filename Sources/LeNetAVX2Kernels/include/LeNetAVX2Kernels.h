@@ -36,7 +36,7 @@ void lenet_avx2_convolution_forward(
     const float *bias,        // [outC]
     const bool *connected,    // [outC, inC] or NULL for all
     float *output,            // [outC, outH, outW]
-    float *scratch);          // [wide count]
+    float *scratch);          // [2 * wide count]
 
 /// dW[o,i,ky,kx] += sum_{y,x} dOut[o,y,x] * in[i,y+ky,x+kx] for connected (o, i), and
 /// dBias[o] += sum_{y,x} dOut[o,y,x]. Requires a wide count >= 8 and k <= 8.
