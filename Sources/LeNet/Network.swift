@@ -199,9 +199,8 @@ public final class Network<S: NetworkScalar> {
         }
     }
 
-    /// Forward and Gauss-Newton backward over a batch; *adds* the summed diagonal second
-    /// derivatives d²E/d(parameters)² to `curvature` (LeCun et al. 1998, Appendix C).
-    public func accumulateCurvature(
+    /// ``accumulateCurvature(inputs:labels:batch:into:)`` for any scalar.
+    func runCurvature(
         inputs: UnsafePointer<S>, labels: UnsafePointer<UInt8>, batch: Int, into curvature: UnsafeMutablePointer<S>
     ) {
         _ = runChunks(inputs: inputs, batch: batch, into: curvature) { start, count, into in
@@ -330,5 +329,13 @@ extension Network where S == Float {
         inputs: UnsafePointer<Float>, labels: UnsafePointer<UInt8>, batch: Int, into gradient: UnsafeMutablePointer<Float>
     ) -> BatchResult {
         runGradient(inputs: inputs, labels: labels, batch: batch, into: gradient)
+    }
+
+    /// Forward and Gauss-Newton backward over a batch; *adds* the summed diagonal second
+    /// derivatives d²E/d(parameters)² to `curvature` (LeCun et al. 1998, Appendix C).
+    public func accumulateCurvature(
+        inputs: UnsafePointer<Float>, labels: UnsafePointer<UInt8>, batch: Int, into curvature: UnsafeMutablePointer<Float>
+    ) {
+        runCurvature(inputs: inputs, labels: labels, batch: batch, into: curvature)
     }
 }

@@ -97,9 +97,8 @@ public final class Optimizer<S: NetworkScalar> {
         }
     }
 
-    /// Called before pass `epoch`. SDLM re-estimates the curvature on the first
-    /// `curvatureSamples` samples of the pass's order (`inputs`, `labels`).
-    public func beginEpoch(_ epoch: Int, network: Network<S>, inputs: UnsafePointer<S>, labels: UnsafePointer<UInt8>, samples: Int) {
+    /// ``beginEpoch(_:network:inputs:labels:samples:)`` for any scalar.
+    func runBeginEpoch(_ epoch: Int, network: Network<S>, inputs: UnsafePointer<S>, labels: UnsafePointer<UInt8>, samples: Int) {
         rate = S(settings.learningRate(epoch: epoch))
         guard settings.kind == .sdlm else { return }
         StochasticDiagonalLevenbergMarquardt.estimateSteps(
@@ -107,18 +106,14 @@ public final class Optimizer<S: NetworkScalar> {
             epsilon: rate, mu: S(settings.mu), into: &first)
     }
 
-    /// One training step on `batch` samples: forward, backward and the update; `gradient` is zero
-    /// before and after. Online SDLM (one sample) gives the same weights bit for bit as
-    /// `accumulateGradient` then ``step(_:gradient:batch:factor:)``, but the layers that are one
-    /// matrix (C5, F6, an MLP's layers) apply their step inside backward, in one pass over their
-    /// weights instead of four (dW written, read back, cleared): ~97% of LeNet-5's parameters.
-    func trainingStep(
+    /// ``trainingStep(_:inputs:labels:batch:gradient:factor:)`` for any scalar.
+    func runTrainingStep(
         _ network: Network<S>, inputs: UnsafePointer<S>, labels: UnsafePointer<UInt8>, batch: Int,
         gradient: UnsafeMutablePointer<S>, factor: S = 1
     ) -> Network<S>.BatchResult {
         guard settings.kind == .sdlm, batch == 1 else {
             let result = network.runGradient(inputs: inputs, labels: labels, batch: batch, into: gradient)
-            network.withParameters { step($0, gradient: gradient, batch: batch, factor: factor) }
+            network.withParameters { runStep($0, gradient: gradient, batch: batch, factor: factor) }
             return result
         }
         return first.withUnsafeBufferPointer { rates in
@@ -137,9 +132,8 @@ public final class Optimizer<S: NetworkScalar> {
         }
     }
 
-    /// One update from `gradient`, the sum over `batch` samples of dE/dw (averaged here), which
-    /// it then sets to zero, ready for the next step's sum; `factor` scales the step (the warm-up).
-    public func step(_ parameters: UnsafeMutableBufferPointer<S>, gradient: UnsafeMutablePointer<S>, batch: Int, factor: S = 1) {
+    /// ``step(_:gradient:batch:factor:)`` for any scalar.
+    func runStep(_ parameters: UnsafeMutableBufferPointer<S>, gradient: UnsafeMutablePointer<S>, batch: Int, factor: S = 1) {
         withDenormalsFlushedToZero { update(parameters, gradient: gradient, batch: batch, factor: factor) }
     }
 
@@ -165,5 +159,38 @@ public final class Optimizer<S: NetworkScalar> {
                 }
             }
         }
+    }
+}
+
+/// The public entry points, in `Float`, not generic on purpose (as `Network`'s): called from
+/// another module a generic method runs unspecialised, and a hand-written online loop through
+/// the generic `step` ran at ~200 images/s from a separate package.
+extension Optimizer where S == Float {
+    /// Called before pass `epoch`. SDLM re-estimates the curvature on the first
+    /// `curvatureSamples` samples of the pass's order (`inputs`, `labels`).
+    public func beginEpoch(_ epoch: Int, network: Network<Float>, inputs: UnsafePointer<Float>, labels: UnsafePointer<UInt8>,
+                           samples: Int) {
+        runBeginEpoch(epoch, network: network, inputs: inputs, labels: labels, samples: samples)
+    }
+
+    /// One training step on `batch` samples (`network.inputShape.count` values each): forward,
+    /// backward and the update; `gradient` (one value per parameter) is zero before and after.
+    /// Online SDLM (one sample) gives the same weights bit for bit as `accumulateGradient` then
+    /// ``step(_:gradient:batch:factor:)``, but the layers that are one matrix (C5, F6, an MLP's
+    /// layers) apply their step inside backward, in one pass over their weights instead of
+    /// four (dW written, read back, cleared): ~97% of LeNet-5's parameters.
+    @discardableResult
+    public func trainingStep(
+        _ network: Network<Float>, inputs: UnsafePointer<Float>, labels: UnsafePointer<UInt8>, batch: Int,
+        gradient: UnsafeMutablePointer<Float>, factor: Float = 1
+    ) -> Network<Float>.BatchResult {
+        runTrainingStep(network, inputs: inputs, labels: labels, batch: batch, gradient: gradient, factor: factor)
+    }
+
+    /// One update from `gradient`, the sum over `batch` samples of dE/dw (averaged here), which
+    /// it then sets to zero, ready for the next step's sum; `factor` scales the step (the warm-up).
+    public func step(_ parameters: UnsafeMutableBufferPointer<Float>, gradient: UnsafeMutablePointer<Float>, batch: Int,
+                     factor: Float = 1) {
+        runStep(parameters, gradient: gradient, batch: batch, factor: factor)
     }
 }

@@ -32,7 +32,7 @@ public enum StochasticDiagonalLevenbergMarquardt {
         h.withUnsafeMutableBufferPointer { hp in
             for start in stride(from: 0, to: samples, by: chunk) {
                 let n = min(chunk, samples - start)
-                network.accumulateCurvature(inputs: inputs + start * size, labels: labels + start, batch: n, into: hp.baseAddress!)
+                network.runCurvature(inputs: inputs + start * size, labels: labels + start, batch: n, into: hp.baseAddress!)
             }
         }
         let scale = 1 / S(max(samples, 1))

@@ -7,10 +7,10 @@ import Testing
         let o = Optimizer<Double>(settings: OptimizerSettings(kind: .sgd, learningRate: 0.1), parameterCount: 1)
         var w: [Double] = [1], g: [Double] = [4]
         w.withUnsafeMutableBufferPointer { p in
-            o.step(p, gradient: &g, batch: 2)    // mean gradient 2: v = 2, w = 1 - 0.2
+            o.runStep(p, gradient: &g, batch: 2)    // mean gradient 2: v = 2, w = 1 - 0.2
             #expect(g == [0], "the step clears the gradient for the next sum")
             g = [4]
-            o.step(p, gradient: &g, batch: 2)    // v = 0.9 * 2 + 2 = 3.8, w = 0.8 - 0.38
+            o.runStep(p, gradient: &g, batch: 2)    // v = 0.9 * 2 + 2 = 3.8, w = 0.8 - 0.38
         }
         #expect(abs(w[0] - 0.42) < 1e-12)
     }
@@ -18,7 +18,7 @@ import Testing
     @Test func adamFirstStepIsTheLearningRate() {
         let o = Optimizer<Double>(settings: OptimizerSettings(kind: .adam, learningRate: 0.01), parameterCount: 2)
         var w: [Double] = [1, 1], g: [Double] = [3, -0.5]
-        w.withUnsafeMutableBufferPointer { o.step($0, gradient: &g, batch: 1) }
+        w.withUnsafeMutableBufferPointer { o.runStep($0, gradient: &g, batch: 1) }
         #expect(abs(w[0] - 0.99) < 1e-9 && abs(w[1] - 1.01) < 1e-9, "bias-corrected m/sqrt(v) = sign(g)")
         #expect(o.steps == 1)
     }
@@ -75,9 +75,9 @@ import Testing
         var rng = SplitMix64(seed: 2)
         let x = (0..<3 * 784).map { _ in rng.uniform(1) }, labels: [UInt8] = [1, 2, 3]
         var h = [Double](repeating: 0, count: network.parameterCount)
-        h.withUnsafeMutableBufferPointer { network.accumulateCurvature(inputs: x, labels: labels, batch: 3, into: $0.baseAddress!) }
+        h.withUnsafeMutableBufferPointer { network.runCurvature(inputs: x, labels: labels, batch: 3, into: $0.baseAddress!) }
         let o = Optimizer<Double>(settings: OptimizerSettings(kind: .sdlm), parameterCount: network.parameterCount)
-        o.beginEpoch(0, network: network, inputs: x, labels: labels, samples: 3)
+        o.runBeginEpoch(0, network: network, inputs: x, labels: labels, samples: 3)
         for k in stride(from: 0, to: network.parameterCount, by: 97) {
             #expect(abs(o.first[k] - 0.0005 / (0.02 + h[k] / 3)) < 1e-15)
         }
