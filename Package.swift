@@ -34,6 +34,8 @@ let package = Package(
         // AVX2 + FMA kernels in C, each function compiled for AVX2 by a target attribute (no
         // build flags), called by LeNetKernels after a runtime CPU check.
         .target(name: "LeNetAVX2Kernels", exclude: ["README.md"]),
+        // A pool of spinning worker threads for a batch's chunks (C, pthreads).
+        .target(name: "LeNetWorkers", exclude: ["README.md"]),
         // Numeric kernels on raw buffers: no model knowledge.
         .target(
             name: "LeNetKernels",
@@ -43,7 +45,7 @@ let package = Package(
         // Layers, models, losses, optimizers, training loop, model files.
         .target(
             name: "LeNet",
-            dependencies: ["LeNetKernels", .product(name: "RealModule", package: "swift-numerics")],
+            dependencies: ["LeNetKernels", "LeNetWorkers", .product(name: "RealModule", package: "swift-numerics")],
             exclude: ["README.md"]
         ),
         // IDX / MNIST readers.

@@ -1,5 +1,6 @@
 import Dispatch
 import LeNetKernels
+import LeNetWorkers
 
 /// A model's layers, its loss and its parameters, with the buffers one batch needs.
 ///
@@ -137,13 +138,10 @@ public final class Network<S: NetworkScalar> {
         // Every thread flushes denormals to zero while it works (see withDenormalsFlushedToZero).
         let n = chunkCount(batch: batch)
         if n == 1 { return withDenormalsFlushedToZero { body(0, 0, batch) } }
-        withoutActuallyEscaping(body) { body in
-            // Chunks write disjoint samples of the activation buffers and their own gradient buffers.
-            let shared = UncheckedSendable(body)
-            DispatchQueue.concurrentPerform(iterations: n) { c in
-                let start = batch * c / n
-                withDenormalsFlushedToZero { shared.value(c, start, batch * (c + 1) / n - start) }
-            }
+        // Chunks write disjoint samples of the activation buffers and their own gradient buffers.
+        parallelFor(n) { c in
+            let start = batch * c / n
+            withDenormalsFlushedToZero { body(c, start, batch * (c + 1) / n - start) }
         }
     }
 
@@ -233,9 +231,9 @@ public final class Network<S: NetworkScalar> {
             }
             // The chunks' gradients added in chunk order, over slices of the parameters on every core.
             if chunks > 1 {
-                let slices = Self.chunks, shared = UncheckedSendable((total, chunkGradients!))  // disjoint slices
-                DispatchQueue.concurrentPerform(iterations: slices) { s in
-                    let (total, buffers) = shared.value, range = n * s / slices ..< n * (s + 1) / slices
+                let slices = Self.chunks, buffers = chunkGradients!  // each slice its own parameters
+                parallelFor(slices) { s in
+                    let range = n * s / slices ..< n * (s + 1) / slices
                     for c in 1..<chunks {
                         let g = buffers + (c - 1) * n
                         for i in range { total[i] += g[i] }
@@ -292,6 +290,18 @@ public final class Network<S: NetworkScalar> {
 struct OnlineStep<S> {
     let rates: UnsafePointer<S>
     let scale: S
+}
+
+/// Runs `body(i)` for every i in 0..<count on this thread and the worker pool (LeNetWorkers:
+/// threads that spin between jobs instead of being woken for each), returning when all are done.
+/// The bodies may run at the same time: callers give each index its own memory.
+func parallelFor(_ count: Int, _ body: (Int) -> Void) {
+    withoutActuallyEscaping(body) { body in
+        var job = body
+        withUnsafeMutablePointer(to: &job) { context in
+            lenet_parallel_for(count, { context, i in context!.assumingMemoryBound(to: ((Int) -> Void).self).pointee(i) }, context)
+        }
+    }
 }
 
 /// Seconds spent in each layer, forward and backward, summed over the passes it watched.
