@@ -1,3 +1,4 @@
+import Dispatch
 import Testing
 @testable import LeNet
 
@@ -85,5 +86,28 @@ import Testing
             #expect(values.allSatisfy { abs($0) <= limit })
             #expect(values.contains { abs($0) > 0.9 * limit }, "uses the whole range")
         }
+    }
+
+    /// The worker pool runs every index exactly once, for any count, and a call made from
+    /// inside a job or from several threads at once finishes (it runs serially, no deadlock).
+    @Test func parallelForRunsEveryIndexOnce() {
+        for count in [0, 1, 2, 7, 100] {
+            let hits = UnsafeMutableBufferPointer<Int>.allocate(capacity: max(count, 1))
+            defer { hits.deallocate() }
+            hits.initialize(repeating: 0)
+            parallelFor(count) { i in hits[i] += 1 }  // each index its own element
+            #expect(hits.prefix(count).allSatisfy { $0 == 1 }, "\(count)")
+        }
+        let nested = UnsafeMutableBufferPointer<Int>.allocate(capacity: 4 * 5)
+        defer { nested.deallocate() }
+        nested.initialize(repeating: 0)
+        parallelFor(4) { i in parallelFor(5) { j in nested[i * 5 + j] += 1 } }
+        #expect(nested.allSatisfy { $0 == 1 })
+        let concurrent = UnsafeMutableBufferPointer<Int>.allocate(capacity: 6 * 50)
+        defer { concurrent.deallocate() }
+        concurrent.initialize(repeating: 0)
+        let shared = UncheckedSendable(concurrent)  // each thread its own 50 elements
+        DispatchQueue.concurrentPerform(iterations: 6) { t in parallelFor(50) { j in shared.value[t * 50 + j] += 1 } }
+        #expect(concurrent.allSatisfy { $0 == 1 })
     }
 }
