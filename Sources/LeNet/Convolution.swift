@@ -6,12 +6,25 @@ public struct ConnectionTable: Sendable, Hashable, Codable {
     public let outputChannels: Int
     /// `connected[o * inputChannels + i]`: input map `i` feeds output map `o`.
     public let connected: [Bool]
+    /// Whether every input map feeds every output map. Stored, not scanned on each use: the
+    /// layers ask on every pass (C5's table has 1,920 entries, asked several times per sample).
+    public let isFull: Bool
 
     public init(inputChannels: Int, outputChannels: Int, connected: [Bool]) {
         precondition(connected.count == inputChannels * outputChannels, "table size")
         self.inputChannels = inputChannels
         self.outputChannels = outputChannels
         self.connected = connected
+        isFull = !connected.contains(false)
+    }
+
+    private enum CodingKeys: String, CodingKey { case inputChannels, outputChannels, connected }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(inputChannels: try c.decode(Int.self, forKey: .inputChannels),
+                  outputChannels: try c.decode(Int.self, forKey: .outputChannels),
+                  connected: try c.decode([Bool].self, forKey: .connected))
     }
 
     public static func full(inputChannels: Int, outputChannels: Int) -> ConnectionTable {
@@ -32,7 +45,6 @@ public struct ConnectionTable: Sendable, Hashable, Codable {
         self.init(inputChannels: inputs, outputChannels: outputs, connected: connected)
     }
 
-    public var isFull: Bool { !connected.contains(false) }
     public func inputs(of o: Int) -> Int { (0..<inputChannels).filter { connected[o * inputChannels + $0] }.count }
     public var connectionCount: Int { connected.filter { $0 }.count }
 }

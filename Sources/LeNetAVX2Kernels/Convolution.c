@@ -67,12 +67,11 @@ AVX2 void lenet_avx2_convolution_forward(
             const long first = 8 * v, last = 8 * (v + count - 1) < n - 8 ? 8 * (v + count - 1) : n - 8;
             // A constant count per call, so each accumulator array lives in registers.
             #define BLOCK(PP, C) forward_block(PP, C, first, last, o, inC, inPlane, inW, k, n, input, weights, bias, connected, scratch)
-            #define COUNTS(PP) switch (count) { \
-                case 8: BLOCK(PP, 8); break; case 7: BLOCK(PP, 7); break; case 6: BLOCK(PP, 6); break; \
-                case 5: BLOCK(PP, 5); break; case 4: BLOCK(PP, 4); break; case 3: BLOCK(PP, 3); break; \
-                case 2: BLOCK(PP, 2); break; default: BLOCK(PP, 1); break; }
-            if (P == 2) { COUNTS(2) } else { COUNTS(1) }
-            #undef COUNTS
+            #define UP_TO_6(PP) case 6: BLOCK(PP, 6); break; case 5: BLOCK(PP, 5); break; case 4: BLOCK(PP, 4); break; \
+                case 3: BLOCK(PP, 3); break; case 2: BLOCK(PP, 2); break; default: BLOCK(PP, 1); break;
+            if (P == 2) switch (count) { UP_TO_6(2) }  // size <= 6 for a pair
+            else switch (count) { case 8: BLOCK(1, 8); break; case 7: BLOCK(1, 7); break; UP_TO_6(1) }
+            #undef UP_TO_6
             #undef BLOCK
         }
         for (long p = 0; p < P; p++) {

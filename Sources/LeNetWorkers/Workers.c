@@ -82,11 +82,6 @@ static void start_workers(void) {
     }
 }
 
-long lenet_parallel_threads(void) {
-    pthread_once(&once, start_workers);
-    return workers + 1;
-}
-
 void lenet_parallel_for(long count, lenet_job job, void *context) {
     pthread_once(&once, start_workers);
     if (count <= 1 || workers == 0 || pthread_mutex_trylock(&busy) != 0) {

@@ -12,7 +12,4 @@ typedef void (*lenet_job)(void *context, long index);
 /// indices on the calling thread alone.
 void lenet_parallel_for(long count, lenet_job job, void *context);
 
-/// The threads lenet_parallel_for runs on: the caller plus the workers.
-long lenet_parallel_threads(void);
-
 #endif
