@@ -24,4 +24,12 @@ AVX2 static inline float horizontal_sum(__m256 v) {
     return _mm_cvtss_f32(s);
 }
 
+// Sixteen inputs of a row as their 8 even and 8 odd columns, in order: within each 128-bit
+// half the shuffle takes a's then b's pairs, and the 64-bit permute puts the halves in place.
+AVX2 static inline void split_even_odd(const float *row, __m256 *even, __m256 *odd) {
+    const __m256 a = _mm256_loadu_ps(row), b = _mm256_loadu_ps(row + 8);
+    *even = _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(_mm256_shuffle_ps(a, b, 0x88)), 0xD8));
+    *odd = _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(_mm256_shuffle_ps(a, b, 0xDD)), 0xD8));
+}
+
 #endif

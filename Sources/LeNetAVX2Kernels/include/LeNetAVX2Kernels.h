@@ -118,6 +118,34 @@ void lenet_avx2_subsampling_forward(
     const float *bias,           // [channels]
     float *output);              // [planes, inH / 2, inW / 2]
 
+/// 2x2 pooling with stride 2 over `rows` output rows (every plane's rows, one after another),
+/// output row r reading input rows 2r and 2r + 1; each does the Swift loop's operations in its
+/// order (bit for bit). Max: out = max(a, b, c, d); its backward gives the output gradient to
+/// the first input (row by row) equal to the output and 0 to the other three.
+void lenet_avx2_max_pooling_forward(
+    long rows, long inW,         // inW even
+    const float *input,          // [rows, 2, inW]
+    float *output);              // [rows, inW / 2]
+
+void lenet_avx2_max_pooling_backward(
+    long rows, long inW,
+    const float *input,          // [rows, 2, inW]
+    const float *output,         // [rows, inW / 2]
+    const float *outputGradient, // [rows, inW / 2]
+    float *inputGradient);       // [rows, 2, inW], overwritten
+
+/// Average: out = (a + b + c + d) * 0.25; its backward writes g * share to all four inputs.
+void lenet_avx2_average_pooling_forward(
+    long rows, long inW,
+    const float *input,          // [rows, 2, inW]
+    float *output);              // [rows, inW / 2]
+
+void lenet_avx2_average_pooling_backward(
+    long rows, long inW,
+    const float *outputGradient, // [rows, inW / 2]
+    float share,
+    float *inputGradient);       // [rows, 2, inW], overwritten
+
 /// sum_i a[i] * b[i]
 float lenet_avx2_dot(const float *a, const float *b, long n);  // a, b: [n]
 

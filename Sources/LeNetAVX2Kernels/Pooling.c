@@ -1,0 +1,193 @@
+#include "LeNetAVX2Kernels.h"
+
+#if defined(__x86_64__) || defined(__i386__)
+#include "Common.h"
+
+// Every kernel here walks `rows` output rows of `ow` = inW / 2 outputs, output row r reading
+// input rows 2r and 2r + 1 (planes are whole rows, so a batch is one sequence of rows). A row is
+// covered by 8-wide blocks and, below 8 outputs, 4-wide ones; a row whose width is not a
+// multiple of the block ends with a block that overlaps the one before it. The overlap
+// recomputes and rewrites the same values, which is cheaper than a scalar tail (S2's rows are
+// 14 outputs, S4's 5).
+#define FOR_EACH_BLOCK(ow, x, BLOCK8, BLOCK4, SCALAR)                                \
+    if ((ow) >= 8) {                                                                 \
+        long x = 0;                                                                  \
+        for (; x + 8 <= (ow); x += 8) { BLOCK8; }                                    \
+        if (x < (ow)) { x = (ow) - 8; BLOCK8; }                                      \
+    } else if ((ow) >= 4) {                                                          \
+        long x = 0;                                                                  \
+        BLOCK4;                                                                      \
+        if ((ow) > 4) { x = (ow) - 4; BLOCK4; }                                      \
+    } else {                                                                         \
+        for (long x = 0; x < (ow); x++) { SCALAR; }                                  \
+    }
+
+// Eight inputs of a row as their 4 even and 4 odd columns.
+AVX2 static inline void split_even_odd4(const float *row, __m128 *even, __m128 *odd) {
+    const __m128 a = _mm_loadu_ps(row), b = _mm_loadu_ps(row + 4);
+    *even = _mm_shuffle_ps(a, b, 0x88);
+    *odd = _mm_shuffle_ps(a, b, 0xDD);
+}
+
+// The inverse of split_even_odd: 16 floats e0 o0 e1 o1 ... e7 o7.
+AVX2 static inline void store_interleaved(float *row, __m256 even, __m256 odd) {
+    const __m256 lo = _mm256_unpacklo_ps(even, odd), hi = _mm256_unpackhi_ps(even, odd);
+    _mm256_storeu_ps(row, _mm256_permute2f128_ps(lo, hi, 0x20));
+    _mm256_storeu_ps(row + 8, _mm256_permute2f128_ps(lo, hi, 0x31));
+}
+
+AVX2 static inline void store_interleaved4(float *row, __m128 even, __m128 odd) {
+    _mm_storeu_ps(row, _mm_unpacklo_ps(even, odd));
+    _mm_storeu_ps(row + 4, _mm_unpackhi_ps(even, odd));
+}
+
+// maxps(a, b) is a > b ? a : b, the Swift loop's select (NaN included), so the paths agree bit for bit.
+AVX2 static inline void max_forward8(const float *r0, const float *r1, float *out, long x) {
+    __m256 e0, o0, e1, o1;
+    split_even_odd(r0 + 2 * x, &e0, &o0);
+    split_even_odd(r1 + 2 * x, &e1, &o1);
+    _mm256_storeu_ps(out + x, _mm256_max_ps(_mm256_max_ps(e0, o0), _mm256_max_ps(e1, o1)));
+}
+
+AVX2 static inline void max_forward4(const float *r0, const float *r1, float *out, long x) {
+    __m128 e0, o0, e1, o1;
+    split_even_odd4(r0 + 2 * x, &e0, &o0);
+    split_even_odd4(r1 + 2 * x, &e1, &o1);
+    _mm_storeu_ps(out + x, _mm_max_ps(_mm_max_ps(e0, o0), _mm_max_ps(e1, o1)));
+}
+
+static inline void max_forward1(const float *r0, const float *r1, float *out, long x) {
+    const float a = r0[2 * x], b = r0[2 * x + 1], c = r1[2 * x], d = r1[2 * x + 1];
+    const float ab = a > b ? a : b, cd = c > d ? c : d;
+    out[x] = ab > cd ? ab : cd;
+}
+
+AVX2 void lenet_avx2_max_pooling_forward(long rows, long inW, const float *input, float *output) {
+    const long ow = inW / 2;
+    for (long r = 0; r < rows; r++) {
+        const float *r0 = input + 2 * r * inW, *r1 = r0 + inW;
+        float *out = output + r * ow;
+        FOR_EACH_BLOCK(ow, x, max_forward8(r0, r1, out, x), max_forward4(r0, r1, out, x), max_forward1(r0, r1, out, x))
+    }
+}
+
+// The first of a, b, c, d (row by row) equal to the maximum m takes g. As masks: and-ing g
+// with a mask gives g or +0, the Swift loop's select.
+AVX2 static inline void max_backward8(const float *r0, const float *r1, const float *top, const float *gr,
+                                      float *d0, float *d1, long x) {
+    __m256 e0, o0, e1, o1;
+    split_even_odd(r0 + 2 * x, &e0, &o0);
+    split_even_odd(r1 + 2 * x, &e1, &o1);
+    const __m256 m = _mm256_loadu_ps(top + x), g = _mm256_loadu_ps(gr + x);
+    const __m256 fa = _mm256_cmp_ps(e0, m, _CMP_EQ_OQ);
+    const __m256 fb = _mm256_andnot_ps(fa, _mm256_cmp_ps(o0, m, _CMP_EQ_OQ));
+    const __m256 ab = _mm256_or_ps(fa, fb);
+    const __m256 fc = _mm256_andnot_ps(ab, _mm256_cmp_ps(e1, m, _CMP_EQ_OQ));
+    const __m256 taken = _mm256_or_ps(ab, fc);
+    store_interleaved(d0 + 2 * x, _mm256_and_ps(fa, g), _mm256_and_ps(fb, g));
+    store_interleaved(d1 + 2 * x, _mm256_and_ps(fc, g), _mm256_andnot_ps(taken, g));
+}
+
+AVX2 static inline void max_backward4(const float *r0, const float *r1, const float *top, const float *gr,
+                                      float *d0, float *d1, long x) {
+    __m128 e0, o0, e1, o1;
+    split_even_odd4(r0 + 2 * x, &e0, &o0);
+    split_even_odd4(r1 + 2 * x, &e1, &o1);
+    const __m128 m = _mm_loadu_ps(top + x), g = _mm_loadu_ps(gr + x);
+    const __m128 fa = _mm_cmpeq_ps(e0, m);
+    const __m128 fb = _mm_andnot_ps(fa, _mm_cmpeq_ps(o0, m));
+    const __m128 ab = _mm_or_ps(fa, fb);
+    const __m128 fc = _mm_andnot_ps(ab, _mm_cmpeq_ps(e1, m));
+    const __m128 taken = _mm_or_ps(ab, fc);
+    store_interleaved4(d0 + 2 * x, _mm_and_ps(fa, g), _mm_and_ps(fb, g));
+    store_interleaved4(d1 + 2 * x, _mm_and_ps(fc, g), _mm_andnot_ps(taken, g));
+}
+
+static inline void max_backward1(const float *r0, const float *r1, const float *top, const float *gr,
+                                 float *d0, float *d1, long x) {
+    const float m = top[x], g = gr[x];
+    const bool first = r0[2 * x] == m, second = !first && r0[2 * x + 1] == m;
+    const bool third = !first && !second && r1[2 * x] == m, fourth = !first && !second && !third;
+    d0[2 * x] = first ? g : 0; d0[2 * x + 1] = second ? g : 0;
+    d1[2 * x] = third ? g : 0; d1[2 * x + 1] = fourth ? g : 0;
+}
+
+AVX2 void lenet_avx2_max_pooling_backward(
+    long rows, long inW, const float *input, const float *output, const float *outputGradient, float *inputGradient
+) {
+    const long ow = inW / 2;
+    for (long r = 0; r < rows; r++) {
+        const float *r0 = input + 2 * r * inW, *r1 = r0 + inW, *top = output + r * ow, *gr = outputGradient + r * ow;
+        float *d0 = inputGradient + 2 * r * inW, *d1 = d0 + inW;
+        FOR_EACH_BLOCK(ow, x, max_backward8(r0, r1, top, gr, d0, d1, x), max_backward4(r0, r1, top, gr, d0, d1, x),
+                       max_backward1(r0, r1, top, gr, d0, d1, x))
+    }
+}
+
+// ((a + b) + c) + d, then times 1/4: the Swift loop's order.
+AVX2 static inline void average_forward8(const float *r0, const float *r1, float *out, long x) {
+    __m256 e0, o0, e1, o1;
+    split_even_odd(r0 + 2 * x, &e0, &o0);
+    split_even_odd(r1 + 2 * x, &e1, &o1);
+    const __m256 s = _mm256_add_ps(_mm256_add_ps(_mm256_add_ps(e0, o0), e1), o1);
+    _mm256_storeu_ps(out + x, _mm256_mul_ps(s, _mm256_set1_ps(0.25f)));
+}
+
+AVX2 static inline void average_forward4(const float *r0, const float *r1, float *out, long x) {
+    __m128 e0, o0, e1, o1;
+    split_even_odd4(r0 + 2 * x, &e0, &o0);
+    split_even_odd4(r1 + 2 * x, &e1, &o1);
+    const __m128 s = _mm_add_ps(_mm_add_ps(_mm_add_ps(e0, o0), e1), o1);
+    _mm_storeu_ps(out + x, _mm_mul_ps(s, _mm_set1_ps(0.25f)));
+}
+
+static inline void average_forward1(const float *r0, const float *r1, float *out, long x) {
+    out[x] = (r0[2 * x] + r0[2 * x + 1] + r1[2 * x] + r1[2 * x + 1]) * 0.25f;
+}
+
+AVX2 void lenet_avx2_average_pooling_forward(long rows, long inW, const float *input, float *output) {
+    const long ow = inW / 2;
+    for (long r = 0; r < rows; r++) {
+        const float *r0 = input + 2 * r * inW, *r1 = r0 + inW;
+        float *out = output + r * ow;
+        FOR_EACH_BLOCK(ow, x, average_forward8(r0, r1, out, x), average_forward4(r0, r1, out, x),
+                       average_forward1(r0, r1, out, x))
+    }
+}
+
+AVX2 static inline void average_backward8(const float *gr, float share, float *d0, float *d1, long x) {
+    const __m256 v = _mm256_mul_ps(_mm256_loadu_ps(gr + x), _mm256_set1_ps(share));
+    store_interleaved(d0 + 2 * x, v, v);
+    store_interleaved(d1 + 2 * x, v, v);
+}
+
+AVX2 static inline void average_backward4(const float *gr, float share, float *d0, float *d1, long x) {
+    const __m128 v = _mm_mul_ps(_mm_loadu_ps(gr + x), _mm_set1_ps(share));
+    store_interleaved4(d0 + 2 * x, v, v);
+    store_interleaved4(d1 + 2 * x, v, v);
+}
+
+static inline void average_backward1(const float *gr, float share, float *d0, float *d1, long x) {
+    const float v = gr[x] * share;
+    d0[2 * x] = v; d0[2 * x + 1] = v; d1[2 * x] = v; d1[2 * x + 1] = v;
+}
+
+AVX2 void lenet_avx2_average_pooling_backward(
+    long rows, long inW, const float *outputGradient, float share, float *inputGradient
+) {
+    const long ow = inW / 2;
+    for (long r = 0; r < rows; r++) {
+        const float *gr = outputGradient + r * ow;
+        float *d0 = inputGradient + 2 * r * inW, *d1 = d0 + inW;
+        FOR_EACH_BLOCK(ow, x, average_backward8(gr, share, d0, d1, x), average_backward4(gr, share, d0, d1, x),
+                       average_backward1(gr, share, d0, d1, x))
+    }
+}
+#else
+void lenet_avx2_max_pooling_forward(long rows, long inW, const float *input, float *output) {}
+void lenet_avx2_max_pooling_backward(long rows, long inW, const float *input, const float *output,
+    const float *outputGradient, float *inputGradient) {}
+void lenet_avx2_average_pooling_forward(long rows, long inW, const float *input, float *output) {}
+void lenet_avx2_average_pooling_backward(long rows, long inW, const float *outputGradient, float share,
+    float *inputGradient) {}
+#endif
