@@ -18,6 +18,9 @@ public struct BenchmarkResult: Sendable, Codable {
         /// Percent of the forward (backward) time of one training step.
         public var forward: Double
         public var backward: Double
+        /// The same times per image, in microseconds on one thread.
+        public var forwardMicroseconds: Double
+        public var backwardMicroseconds: Double
     }
 
     public var model: String
@@ -105,12 +108,15 @@ public enum Benchmark {
 
         let clock = LayerClock(layers: network.layers.count)
         network.layerClock = clock
-        _ = rate(images: layerBatch) { step(layerBatch) }
+        var clocked = 0
+        _ = rate(images: layerBatch) { step(layerBatch); clocked += layerBatch }
         network.layerClock = nil
         let forwardTotal = clock.forward.reduce(0, +), backwardTotal = clock.backward.reduce(0, +)
         let layers = network.layers.enumerated().map { l, layer in
             BenchmarkResult.LayerShare(layer: layer.description.name, forward: 100 * clock.forward[l] / forwardTotal,
-                                       backward: 100 * clock.backward[l] / backwardTotal)
+                                       backward: 100 * clock.backward[l] / backwardTotal,
+                                       forwardMicroseconds: 1e6 * clock.forward[l] / Double(clocked),
+                                       backwardMicroseconds: 1e6 * clock.backward[l] / Double(clocked))
         }
         return BenchmarkResult(model: architecture.name, threads: ProcessInfo.processInfo.activeProcessorCount, training: training,
                                latencyMicroseconds: latencies.sorted()[latencies.count / 2],

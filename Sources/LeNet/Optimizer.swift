@@ -14,12 +14,23 @@ public struct OptimizerSettings: Sendable, Hashable, Codable {
         case adam
     }
 
+    /// How the global step changes within a run, on top of any warm-up.
+    public enum Schedule: String, Sendable, Codable, CaseIterable {
+        /// Constant within a pass; SGD and Adam multiply it by `decay` after every pass.
+        case perPass = "per-pass"
+        /// As `perPass`, times a factor that falls linearly from 1 to 0 over the whole run, step
+        /// by step. A short run then ends on small steps, which settle the weights; lenet5-modern
+        /// reaches in 2 passes the test error per-pass decay reached in 5.
+        case linearToZero = "linear-to-zero"
+    }
+
     public var kind: Kind
     /// SDLM: a constant global step ε in place of the paper's schedule; SGD and Adam: the step.
     /// `nil` means the default: the paper's schedule for SDLM, 0.01 for SGD, 0.001 for Adam.
     public var learningRate: Double?
     /// SGD and Adam: the step is multiplied by this after every epoch.
     public var decay = 1.0
+    public var schedule = Schedule.perPass
     public var momentum = 0.9
     /// SDLM's μ, which keeps steps bounded where the curvature is small.
     public var mu = 0.02
@@ -40,9 +51,37 @@ public struct OptimizerSettings: Sendable, Hashable, Codable {
         self.learningRate = learningRate
     }
 
+    /// Reads model files written before a setting existed: a missing setting keeps its default.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(kind: try c.decode(Kind.self, forKey: .kind), learningRate: try c.decodeIfPresent(Double.self, forKey: .learningRate))
+        func read<T: Decodable>(_ key: CodingKeys, into value: inout T) throws {
+            if let decoded = try c.decodeIfPresent(T.self, forKey: key) { value = decoded }
+        }
+        try read(.decay, into: &decay)
+        try read(.schedule, into: &schedule)
+        try read(.momentum, into: &momentum)
+        try read(.mu, into: &mu)
+        try read(.curvatureSamples, into: &curvatureSamples)
+        try read(.firstPassCurvatureInterval, into: &firstPassCurvatureInterval)
+        try read(.curvatureRefreshSamples, into: &curvatureRefreshSamples)
+        try read(.warmupSamples, into: &warmupSamples)
+        try read(.beta1, into: &beta1)
+        try read(.beta2, into: &beta2)
+        try read(.epsilon, into: &epsilon)
+    }
+
     /// The warm-up's factor on the step after `samplesSeen` training samples.
     public func warmupFactor(samplesSeen: Int) -> Double {
         warmupSamples > 0 && samplesSeen < warmupSamples ? Double(samplesSeen + 1) / Double(warmupSamples) : 1
+    }
+
+    /// The schedule's factor on the step after `samplesSeen` of the run's `totalSamples`.
+    public func scheduleFactor(samplesSeen: Int, totalSamples: Int) -> Double {
+        switch schedule {
+        case .perPass: 1
+        case .linearToZero: max(0, 1 - Double(samplesSeen) / Double(max(totalSamples, 1)))
+        }
     }
 
     /// The global step for pass `epoch` (0-based).

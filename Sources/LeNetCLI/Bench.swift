@@ -57,8 +57,9 @@ struct Bench: ParsableCommand {
             }
             print(String(format: "  inference  one image %.1f µs; batch %d: %.0f images/s", result.latencyMicroseconds,
                          result.inferenceBatchSize, result.inferenceImagesPerSecond))
-            print("  time per layer at batch \(result.layerBatchSize), one thread:  " + result.layers.filter { $0.forward + $0.backward >= 1 }
-                .map { String(format: "%@ %.0f%%/%.0f%%", $0.layer, $0.forward, $0.backward) }.joined(separator: ", ") + "  (forward/backward)")
+            print("  time per layer at batch \(result.layerBatchSize), one thread, forward/backward:  " + result.layers.filter { $0.forward + $0.backward >= 1 }
+                .map { String(format: "%@ %.0f%%/%.0f%% (%.1f/%.1f µs)", $0.layer, $0.forward, $0.backward, $0.forwardMicroseconds, $0.backwardMicroseconds) }
+                .joined(separator: ", ") + "  per image")
         }
         if json {
             let encoder = JSONEncoder()

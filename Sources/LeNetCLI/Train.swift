@@ -35,6 +35,9 @@ struct Train: ParsableCommand {
     @Option(help: "SGD and Adam: multiply the step by this after every epoch (default: the model's recipe).")
     var decay: Double?
 
+    @Option(help: "per-pass (the step changes only by --decay after each epoch) or linear-to-zero (it also falls linearly to 0 over the run) (default: the model's recipe).")
+    var schedule: OptimizerSettings.Schedule?
+
     @Option(help: "SDLM's μ: the step of a parameter is ε/(μ + curvature) (default: the model's recipe).")
     var mu: Double?
 
@@ -67,7 +70,7 @@ struct Train: ParsableCommand {
         if let warmup, warmup < 0 { throw ValidationError("--warmup must not be negative") }
         if let curvatureInterval, curvatureInterval < 0 { throw ValidationError("--curvature-interval must not be negative") }
         let changesSettings = batchSize != nil || optimizer != nil || learningRate != nil || mu != nil || decay != nil
-            || warmup != nil || curvatureInterval != nil
+            || schedule != nil || warmup != nil || curvatureInterval != nil
         if resume != nil, changesSettings {
             throw ValidationError("--resume continues with the settings saved in the model file; only --epochs, --data and --out apply")
         }
@@ -89,6 +92,7 @@ struct Train: ParsableCommand {
             if let learningRate { configuration.optimizer.learningRate = learningRate }
             if let mu { configuration.optimizer.mu = mu }
             if let decay { configuration.optimizer.decay = decay }
+            if let schedule { configuration.optimizer.schedule = schedule }
             if let warmup { configuration.optimizer.warmupSamples = warmup }
             if let curvatureInterval { configuration.optimizer.firstPassCurvatureInterval = curvatureInterval }
             configuration.seed = seed
@@ -126,6 +130,7 @@ struct Train: ParsableCommand {
 
 extension Pooling.Kind: ExpressibleByArgument {}
 extension OptimizerSettings.Kind: ExpressibleByArgument {}
+extension OptimizerSettings.Schedule: ExpressibleByArgument {}
 
 func loadMNIST(_ options: DataOptions) throws -> (train: LabeledImages, test: LabeledImages) {
     guard let directory = options.data ?? MNIST.defaultDirectory() else {

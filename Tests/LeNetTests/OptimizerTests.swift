@@ -33,6 +33,27 @@ import Testing
         sdlm.warmupSamples = 100
         #expect(sdlm.warmupFactor(samplesSeen: 0) == 0.01 && sdlm.warmupFactor(samplesSeen: 49) == 0.5)
         #expect(sdlm.warmupFactor(samplesSeen: 100) == 1 && OptimizerSettings(kind: .sdlm).warmupFactor(samplesSeen: 0) == 1)
+        #expect([0, 50, 100].map { sdlm.scheduleFactor(samplesSeen: $0, totalSamples: 100) } == [1, 1, 1], "per-pass")
+        adam.schedule = .linearToZero
+        #expect([0, 25, 50, 100].map { adam.scheduleFactor(samplesSeen: $0, totalSamples: 100) } == [1, 0.75, 0.5, 0])
+    }
+
+    /// Model files written before a setting existed lack its key: it keeps its default. The
+    /// settings a file holds come back as they were.
+    @Test func settingsReadFromOlderFilesKeepTheDefaults() throws {
+        let older = #"{"kind":"adam","learningRate":0.002,"decay":0.7,"momentum":0.9,"mu":0.02,"curvatureSamples":500,"#
+            + #""firstPassCurvatureInterval":0,"curvatureRefreshSamples":100,"warmupSamples":0,"beta1":0.9,"beta2":0.999,"epsilon":1e-8}"#
+        let decoded = try JSONDecoder().decode(OptimizerSettings.self, from: Data(older.utf8))
+        var expected = OptimizerSettings(kind: .adam, learningRate: 0.002)
+        expected.decay = 0.7
+        #expect(decoded == expected && decoded.schedule == .perPass)
+
+        var settings = OptimizerSettings(kind: .sgd, learningRate: 0.05)
+        settings.schedule = .linearToZero
+        settings.momentum = 0.5
+        settings.warmupSamples = 7
+        #expect(try JSONDecoder().decode(OptimizerSettings.self, from: JSONEncoder().encode(settings)) == settings)
+        #expect(throws: DecodingError.self) { try JSONDecoder().decode(OptimizerSettings.self, from: Data(#"{"decay":0.7}"#.utf8)) }
     }
 
     /// Online SDLM's fused step (C5, F6 and an MLP's layers stepped inside backward) gives the

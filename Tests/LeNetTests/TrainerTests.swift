@@ -22,10 +22,13 @@ import Testing
         #expect(after < 15, "two passes over 3,000 digits: \(before)% -> \(after)%")
     }
 
-    @Test(arguments: [OptimizerSettings.Kind.sdlm, .sgd, .adam])
-    func resumingGivesTheWeightsOfAnUninterruptedRun(optimizer: OptimizerSettings.Kind) throws {
+    @Test(arguments: [(OptimizerSettings.Kind.sdlm, OptimizerSettings.Schedule.perPass), (.sgd, .perPass), (.adam, .perPass),
+                      (.adam, .linearToZero)])
+    func resumingGivesTheWeightsOfAnUninterruptedRun(optimizer: OptimizerSettings.Kind, schedule: OptimizerSettings.Schedule) throws {
         let train = Self.mnist.train.prefix(400), test = Self.mnist.test.prefix(100)
-        let configuration = TrainingConfiguration(epochs: 3, batchSize: 8, optimizer: OptimizerSettings(kind: optimizer), seed: 5)
+        var settings = OptimizerSettings(kind: optimizer)
+        settings.schedule = schedule
+        let configuration = TrainingConfiguration(epochs: 3, batchSize: 8, optimizer: settings, seed: 5)
         let whole = Trainer(architecture: .lenet1(pooling: .average), configuration: configuration)
         try whole.train(on: train, testingOn: test)
 
@@ -40,6 +43,10 @@ import Testing
         try resumed.train(on: train, testingOn: test)
         #expect(resumed.network.parameters == whole.network.parameters)
         #expect(resumed.state.history.map(\.testError) == whole.state.history.map(\.testError))
+        if schedule == .linearToZero {  // each pass records its step at its start: 1, 2/3, 1/3 of Adam's 0.001
+            let steps = whole.state.history.map(\.learningRate), expected = [0.001, 0.001 * 2 / 3, 0.001 / 3]
+            #expect(zip(steps, expected).allSatisfy { abs($0 - $1) < 1e-15 }, "\(steps)")
+        }
     }
 
     @Test func aFileWithoutTrainingStateCannotBeResumed() {
