@@ -117,12 +117,29 @@ public struct InputEncoding: Sendable, Hashable, Codable {
 
     /// Writes one encoded image (`shape(...)`.count values) to `output`.
     public func encode<S: NetworkScalar>(_ pixels: UnsafeBufferPointer<UInt8>, width: Int, height: Int, into output: UnsafeMutablePointer<S>) {
-        let w = width + 2 * padding, scale = (ink - background) / 255
-        output.update(repeating: S(background), count: w * (height + 2 * padding))
+        levels(as: S.self).withUnsafeBufferPointer {
+            encode(pixels.baseAddress!, width: width, height: height, levels: $0.baseAddress!, into: output)
+        }
+    }
+
+    /// What each gray level 0...255 becomes: background + p (ink - background) / 255.
+    public func levels<S: NetworkScalar>(as: S.Type = S.self) -> [S] {
+        let scale = (ink - background) / 255
+        return (0..<256).map { S(background + scale * Double($0)) }
+    }
+
+    /// ``encode(_:width:height:into:)`` with the gray levels looked up in ``levels(as:)``, computed
+    /// once for many images: the trainer encodes each minibatch as it gathers it, which is as
+    /// fast as copying it from a whole encoded training set (245 MB for MNIST at 32x32, which
+    /// took 0.26 s to write before the first step).
+    public func encode<S: NetworkScalar>(
+        _ pixels: UnsafePointer<UInt8>, width: Int, height: Int, levels: UnsafePointer<S>, into output: UnsafeMutablePointer<S>
+    ) {
+        let w = width + 2 * padding
+        output.update(repeating: levels[0], count: w * (height + 2 * padding))
         for y in 0..<height {
-            for x in 0..<width {
-                output[(y + padding) * w + x + padding] = S(background + scale * Double(pixels[y * width + x]))
-            }
+            let row = output + (y + padding) * w + padding, source = pixels + y * width
+            for x in 0..<width { row[x] = levels[Int(source[x])] }
         }
     }
 }

@@ -25,15 +25,14 @@ public struct LabeledImages: Sendable {
     /// Every image encoded for a network's input, one after another.
     public func encoded<S: NetworkScalar>(_ encoding: InputEncoding, as: S.Type = S.self) -> [S] {
         let size = encoding.shape(width: width, height: height).count, area = width * height
-        var result = [S](repeating: 0, count: size * count)
-        result.withUnsafeMutableBufferPointer { out in
+        let levels: [S] = encoding.levels()
+        return [S](unsafeUninitializedCapacity: size * count) { out, initialized in
             pixels.withUnsafeBufferPointer { px in
                 for i in 0..<count {
-                    encoding.encode(UnsafeBufferPointer(rebasing: px[i * area..<(i + 1) * area]), width: width, height: height,
-                                    into: out.baseAddress! + i * size)
+                    encoding.encode(px.baseAddress! + i * area, width: width, height: height, levels: levels, into: out.baseAddress! + i * size)
                 }
             }
+            initialized = size * count
         }
-        return result
     }
 }

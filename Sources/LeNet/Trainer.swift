@@ -123,7 +123,8 @@ public final class Trainer {
         afterEpoch: (EpochRecord) throws -> Void = { _ in }
     ) throws {
         let encoding = network.architecture.inputEncoding
-        let inputs: [Float] = train.encoded(encoding), testInputs: [Float] = test.encoded(encoding)
+        let testInputs: [Float] = test.encoded(encoding), levels: [Float] = encoding.levels()
+        let area = train.width * train.height
         let size = network.inputShape.count, batchSize = configuration.batchSize, n = train.count
         let total = configuration.epochs * n
         let settings = configuration.optimizer  // read once: the settings do not change during a run
@@ -138,9 +139,10 @@ public final class Trainer {
 
             func gather(_ indices: ArraySlice<Int>) {
                 batchInputs.withUnsafeMutableBufferPointer { dst in
-                    inputs.withUnsafeBufferPointer { src in
+                    train.pixels.withUnsafeBufferPointer { src in
                         for (j, i) in indices.enumerated() {
-                            (dst.baseAddress! + j * size).update(from: src.baseAddress! + i * size, count: size)
+                            encoding.encode(src.baseAddress! + i * area, width: train.width, height: train.height, levels: levels,
+                                            into: dst.baseAddress! + j * size)
                             batchLabels[j] = train.labels[i]
                         }
                     }
