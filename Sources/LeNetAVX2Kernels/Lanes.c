@@ -176,7 +176,9 @@ AVX2 static void forward_lanes(
         }
         return;
     }
-    const long width = block_width(ow, M == 1 ? 8 : 4);
+    // 8 to 12 sums: fewer leave the FMAs waiting on their latency (C3's 10-wide rows in blocks of
+    // 4, 4 and 2 had a 2-wide block of 4 sums).
+    const long width = block_width(ow, M == 1 ? 8 : M == 2 ? 5 : 4);
     for (long o0 = 0; o0 < outC; o0 += M) {
         for (long y = 0; y < oh; y++) {
             for (long x0 = 0; x0 < ow; x0 += width) {
@@ -185,7 +187,10 @@ AVX2 static void forward_lanes(
                 #define XS(MM) switch (X) { case 1: B(MM, 1); break; case 2: B(MM, 2); break; case 3: B(MM, 3); break; \
                     default: B(MM, 4); break; }
                 if (M == 3) { XS(3) }
-                else if (M == 2) { XS(2) }
+                else if (M == 2) {
+                    switch (X) { case 1: B(2, 1); break; case 2: B(2, 2); break; case 3: B(2, 3); break; case 4: B(2, 4); break;
+                        default: B(2, 5); break; }
+                }
                 else switch (X) {
                     case 1: B(1, 1); break; case 2: B(1, 2); break; case 3: B(1, 3); break; case 4: B(1, 4); break;
                     case 5: B(1, 5); break; case 6: B(1, 6); break; case 7: B(1, 7); break; default: B(1, 8); break;
