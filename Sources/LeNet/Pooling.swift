@@ -27,10 +27,7 @@ public struct Pooling: LayerDescription {
     /// rows of the batch run as one sequence.
     func forward<S: NetworkScalar>(input: UnsafePointer<S>, output: UnsafeMutablePointer<S>, batch: Int) {
         let rows = batch * outputShape.channels * outputShape.height, width = inputShape.width
-        switch kind {
-        case .average: averagePoolingForward(rows: rows, width: width, input: input, output: output)
-        case .max: maxPoolingForward(rows: rows, width: width, input: input, output: output)
-        }
+        poolingForward(maximum: kind == .max, rows: rows, width: width, input: input, output: output)
     }
 
     /// average: dx = g / 4 (squared: g / 16);  max: dx = g at the first maximal input, 0 elsewhere.

@@ -41,34 +41,52 @@ AVX2 static inline void store_interleaved4(float *row, __m128 even, __m128 odd) 
     _mm_storeu_ps(row + 4, _mm_unpackhi_ps(even, odd));
 }
 
-// maxps(a, b) is a > b ? a : b, the Swift loop's select (NaN included), so the paths agree bit for bit.
-AVX2 static inline void max_forward8(const float *r0, const float *r1, float *out, long x) {
+// Max: maxps(a, b) is a > b ? a : b, the Swift loop's select (NaN included). Average:
+// ((a + b) + c) + d, then times 1/4, the Swift loop's order. So the paths agree bit for bit.
+// `maximum` is a constant wherever these are inlined.
+AVX2 static inline void forward8(bool maximum, const float *r0, const float *r1, float *out, long x) {
     __m256 e0, o0, e1, o1;
     split_even_odd(r0 + 2 * x, &e0, &o0);
     split_even_odd(r1 + 2 * x, &e1, &o1);
-    _mm256_storeu_ps(out + x, _mm256_max_ps(_mm256_max_ps(e0, o0), _mm256_max_ps(e1, o1)));
+    _mm256_storeu_ps(out + x, maximum ? _mm256_max_ps(_mm256_max_ps(e0, o0), _mm256_max_ps(e1, o1))
+                                      : _mm256_mul_ps(_mm256_add_ps(_mm256_add_ps(_mm256_add_ps(e0, o0), e1), o1),
+                                                      _mm256_set1_ps(0.25f)));
 }
 
-AVX2 static inline void max_forward4(const float *r0, const float *r1, float *out, long x) {
+AVX2 static inline void forward4(bool maximum, const float *r0, const float *r1, float *out, long x) {
     __m128 e0, o0, e1, o1;
     split_even_odd4(r0 + 2 * x, &e0, &o0);
     split_even_odd4(r1 + 2 * x, &e1, &o1);
-    _mm_storeu_ps(out + x, _mm_max_ps(_mm_max_ps(e0, o0), _mm_max_ps(e1, o1)));
+    _mm_storeu_ps(out + x, maximum ? _mm_max_ps(_mm_max_ps(e0, o0), _mm_max_ps(e1, o1))
+                                   : _mm_mul_ps(_mm_add_ps(_mm_add_ps(_mm_add_ps(e0, o0), e1), o1), _mm_set1_ps(0.25f)));
 }
 
-static inline void max_forward1(const float *r0, const float *r1, float *out, long x) {
+static inline void forward1(bool maximum, const float *r0, const float *r1, float *out, long x) {
     const float a = r0[2 * x], b = r0[2 * x + 1], c = r1[2 * x], d = r1[2 * x + 1];
-    const float ab = a > b ? a : b, cd = c > d ? c : d;
-    out[x] = ab > cd ? ab : cd;
+    if (maximum) {
+        const float ab = a > b ? a : b, cd = c > d ? c : d;
+        out[x] = ab > cd ? ab : cd;
+    } else {
+        out[x] = (a + b + c + d) * 0.25f;
+    }
 }
 
-AVX2 void lenet_avx2_max_pooling_forward(long rows, long inW, const float *input, float *output) {
+AVX2 INLINE void pooling_forward(bool maximum, long rows, long inW, const float *input, float *output) {
     const long ow = inW / 2;
     for (long r = 0; r < rows; r++) {
         const float *r0 = input + 2 * r * inW, *r1 = r0 + inW;
         float *out = output + r * ow;
-        FOR_EACH_BLOCK(ow, x, max_forward8(r0, r1, out, x), max_forward4(r0, r1, out, x), max_forward1(r0, r1, out, x))
+        FOR_EACH_BLOCK(ow, x, forward8(maximum, r0, r1, out, x), forward4(maximum, r0, r1, out, x),
+                       forward1(maximum, r0, r1, out, x))
     }
+}
+
+AVX2 void lenet_avx2_max_pooling_forward(long rows, long inW, const float *input, float *output) {
+    pooling_forward(true, rows, inW, input, output);
+}
+
+AVX2 void lenet_avx2_average_pooling_forward(long rows, long inW, const float *input, float *output) {
+    pooling_forward(false, rows, inW, input, output);
 }
 
 // The first of a, b, c, d (row by row) equal to the maximum m takes g. As masks: and-ing g
@@ -121,37 +139,6 @@ AVX2 void lenet_avx2_max_pooling_backward(
         float *d0 = inputGradient + 2 * r * inW, *d1 = d0 + inW;
         FOR_EACH_BLOCK(ow, x, max_backward8(r0, r1, top, gr, d0, d1, x), max_backward4(r0, r1, top, gr, d0, d1, x),
                        max_backward1(r0, r1, top, gr, d0, d1, x))
-    }
-}
-
-// ((a + b) + c) + d, then times 1/4: the Swift loop's order.
-AVX2 static inline void average_forward8(const float *r0, const float *r1, float *out, long x) {
-    __m256 e0, o0, e1, o1;
-    split_even_odd(r0 + 2 * x, &e0, &o0);
-    split_even_odd(r1 + 2 * x, &e1, &o1);
-    const __m256 s = _mm256_add_ps(_mm256_add_ps(_mm256_add_ps(e0, o0), e1), o1);
-    _mm256_storeu_ps(out + x, _mm256_mul_ps(s, _mm256_set1_ps(0.25f)));
-}
-
-AVX2 static inline void average_forward4(const float *r0, const float *r1, float *out, long x) {
-    __m128 e0, o0, e1, o1;
-    split_even_odd4(r0 + 2 * x, &e0, &o0);
-    split_even_odd4(r1 + 2 * x, &e1, &o1);
-    const __m128 s = _mm_add_ps(_mm_add_ps(_mm_add_ps(e0, o0), e1), o1);
-    _mm_storeu_ps(out + x, _mm_mul_ps(s, _mm_set1_ps(0.25f)));
-}
-
-static inline void average_forward1(const float *r0, const float *r1, float *out, long x) {
-    out[x] = (r0[2 * x] + r0[2 * x + 1] + r1[2 * x] + r1[2 * x + 1]) * 0.25f;
-}
-
-AVX2 void lenet_avx2_average_pooling_forward(long rows, long inW, const float *input, float *output) {
-    const long ow = inW / 2;
-    for (long r = 0; r < rows; r++) {
-        const float *r0 = input + 2 * r * inW, *r1 = r0 + inW;
-        float *out = output + r * ow;
-        FOR_EACH_BLOCK(ow, x, average_forward8(r0, r1, out, x), average_forward4(r0, r1, out, x),
-                       average_forward1(r0, r1, out, x))
     }
 }
 

@@ -7,33 +7,43 @@ import LeNetAVX2Kernels
 /// the AVX2 kernels split a row into even and odd columns with shuffles and do the loops'
 /// operations in their order, so both paths give the same bits.
 
-/// out[r,x] = max(in[r,0,2x], in[r,0,2x+1], in[r,1,2x], in[r,1,2x+1])
+/// maximum: out[r,x] = max(in[r,0,2x], in[r,0,2x+1], in[r,1,2x], in[r,1,2x+1]);
+/// average: out[r,x] = (in[r,0,2x] + in[r,0,2x+1] + in[r,1,2x] + in[r,1,2x+1]) · 1/4
 @inlinable
-public func maxPoolingForward<S: BinaryFloatingPoint & SIMDScalar>(
+public func poolingForward<S: BinaryFloatingPoint & SIMDScalar>(
+    maximum: Bool,
     rows: Int, width: Int,                   // output rows; input width, even
     input: UnsafePointer<S>,                 // [rows, 2, width]
     output: UnsafeMutablePointer<S>,         // [rows, width / 2]
     path: KernelPath = .best
 ) {
     if path.usesAVX2(for: S.self) {
-        lenet_avx2_max_pooling_forward(rows, width, floats(input), floats(output))
+        if maximum {
+            lenet_avx2_max_pooling_forward(rows, width, floats(input), floats(output))
+        } else {
+            lenet_avx2_average_pooling_forward(rows, width, floats(input), floats(output))
+        }
         return
     }
-    maxPoolingForwardNaive(rows: rows, width: width, input: input, output: output)
+    poolingForwardNaive(maximum: maximum, rows: rows, width: width, input: input, output: output)
 }
 
-/// The plain reference for ``maxPoolingForward(rows:width:input:output:path:)``, and the portable path.
+/// The plain reference for ``poolingForward(maximum:rows:width:input:output:path:)``, and the portable path.
 @inlinable
-public func maxPoolingForwardNaive<S: BinaryFloatingPoint>(
-    rows: Int, width: Int, input: UnsafePointer<S>, output: UnsafeMutablePointer<S>
+public func poolingForwardNaive<S: BinaryFloatingPoint>(
+    maximum: Bool, rows: Int, width: Int, input: UnsafePointer<S>, output: UnsafeMutablePointer<S>
 ) {
     let ow = width / 2
     for r in 0..<rows {
         let r0 = input + 2 * r * width, r1 = r0 + width, dst = output + r * ow
-        for x in 0..<ow {
-            let a = r0[2 * x], b = r0[2 * x + 1], c = r1[2 * x], d = r1[2 * x + 1]
-            let ab = a > b ? a : b, cd = c > d ? c : d
-            dst[x] = ab > cd ? ab : cd
+        if maximum {
+            for x in 0..<ow {
+                let a = r0[2 * x], b = r0[2 * x + 1], c = r1[2 * x], d = r1[2 * x + 1]
+                let ab = a > b ? a : b, cd = c > d ? c : d
+                dst[x] = ab > cd ? ab : cd
+            }
+        } else {
+            for x in 0..<ow { dst[x] = (r0[2 * x] + r0[2 * x + 1] + r1[2 * x] + r1[2 * x + 1]) * 0.25 }
         }
     }
 }
@@ -75,33 +85,6 @@ public func maxPoolingBackwardNaive<S: BinaryFloatingPoint>(
             d0[2 * x] = first ? gv : 0; d0[2 * x + 1] = second ? gv : 0
             d1[2 * x] = third ? gv : 0; d1[2 * x + 1] = fourth ? gv : 0
         }
-    }
-}
-
-/// out[r,x] = (in[r,0,2x] + in[r,0,2x+1] + in[r,1,2x] + in[r,1,2x+1]) · 1/4
-@inlinable
-public func averagePoolingForward<S: BinaryFloatingPoint & SIMDScalar>(
-    rows: Int, width: Int,
-    input: UnsafePointer<S>,                 // [rows, 2, width]
-    output: UnsafeMutablePointer<S>,         // [rows, width / 2]
-    path: KernelPath = .best
-) {
-    if path.usesAVX2(for: S.self) {
-        lenet_avx2_average_pooling_forward(rows, width, floats(input), floats(output))
-        return
-    }
-    averagePoolingForwardNaive(rows: rows, width: width, input: input, output: output)
-}
-
-/// The plain reference for ``averagePoolingForward(rows:width:input:output:path:)``.
-@inlinable
-public func averagePoolingForwardNaive<S: BinaryFloatingPoint>(
-    rows: Int, width: Int, input: UnsafePointer<S>, output: UnsafeMutablePointer<S>
-) {
-    let ow = width / 2
-    for r in 0..<rows {
-        let r0 = input + 2 * r * width, r1 = r0 + width, dst = output + r * ow
-        for x in 0..<ow { dst[x] = (r0[2 * x] + r0[2 * x + 1] + r1[2 * x] + r1[2 * x + 1]) * 0.25 }
     }
 }
 

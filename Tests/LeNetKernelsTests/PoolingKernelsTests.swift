@@ -21,8 +21,8 @@ import LeNetKernels
             for ties in [false, true] {
                 let x = Self.inputs(rows * 2 * width, noise: &noise, ties: ties), g = noise.values(rows * width / 2)
                 var fast = [Float](repeating: .nan, count: rows * width / 2), naive = fast
-                maxPoolingForward(rows: rows, width: width, input: x, output: &fast, path: path)
-                maxPoolingForwardNaive(rows: rows, width: width, input: x, output: &naive)
+                poolingForward(maximum: true, rows: rows, width: width, input: x, output: &fast, path: path)
+                poolingForwardNaive(maximum: true, rows: rows, width: width, input: x, output: &naive)
                 #expect(fast.map(\.bitPattern) == naive.map(\.bitPattern), "forward \(rows)x\(width)")
 
                 var dFast = [Float](repeating: .nan, count: x.count), dNaive = dFast
@@ -40,8 +40,8 @@ import LeNetKernels
         for (rows, width) in Self.shapes {
             let x = noise.values(rows * 2 * width), g = noise.values(rows * width / 2)
             var fast = [Float](repeating: .nan, count: rows * width / 2), naive = fast
-            averagePoolingForward(rows: rows, width: width, input: x, output: &fast, path: path)
-            averagePoolingForwardNaive(rows: rows, width: width, input: x, output: &naive)
+            poolingForward(maximum: false, rows: rows, width: width, input: x, output: &fast, path: path)
+            poolingForwardNaive(maximum: false, rows: rows, width: width, input: x, output: &naive)
             #expect(fast.map(\.bitPattern) == naive.map(\.bitPattern), "forward \(rows)x\(width)")
 
             for share: Float in [1 / 4, 1 / 16] {
@@ -59,7 +59,7 @@ import LeNetKernels
         let x: [Float] = [1, 2, 8, 3,
                           6, 5, 8, 8]
         var y = [Float](repeating: 0, count: 2), dx = [Float](repeating: .nan, count: 8)
-        maxPoolingForward(rows: 1, width: 4, input: x, output: &y, path: path)
+        poolingForward(maximum: true, rows: 1, width: 4, input: x, output: &y, path: path)
         #expect(y == [6, 8])
         maxPoolingBackward(rows: 1, width: 4, input: x, output: y, outputGradient: [10, 20], inputGradient: &dx, path: path)
         #expect(dx == [0, 0, 20, 0,
@@ -70,7 +70,7 @@ import LeNetKernels
         let x: [Float] = [1, 2, 3, 4,
                           5, 6, 7, 8]
         var y = [Float](repeating: 0, count: 2), dx = [Float](repeating: .nan, count: 8)
-        averagePoolingForward(rows: 1, width: 4, input: x, output: &y, path: path)
+        poolingForward(maximum: false, rows: 1, width: 4, input: x, output: &y, path: path)
         #expect(y == [3.5, 5.5])
         averagePoolingBackward(rows: 1, width: 4, outputGradient: [4, 8], share: 1 / 4, inputGradient: &dx, path: path)
         #expect(dx == [1, 1, 2, 2,
