@@ -104,7 +104,8 @@ struct Train: ParsableCommand {
         let published = architecture.publishedTestError.map { ", published test error \($0)%" } ?? ""
         print("""
             \(architecture.name): \(Summary(architecture).parameters.formatted()) parameters\(published)
-            \(c.optimizer.kind.rawValue), batch \(c.batchSize), \(c.epochs) epochs, seed \(c.seed); \
+            \(c.optimizer.kind.rawValue)\(c.optimizer.schedule == .perPass ? "" : " (step \(c.optimizer.schedule.rawValue))"), \
+            batch \(c.batchSize), \(c.epochs) epochs, seed \(c.seed); \
             \(train.count) training and \(test.count) test images
             """)
         print("epoch      lr  train loss  train err  test err   seconds  images/s")

@@ -38,6 +38,9 @@ func expectSnapshot(_ text: String, named name: String, sourceLocation: SourceLo
         #expect(throws: (any Error).self) { try LeNetCommand.parseAsRoot(["train", "--epochs", "0"]) }
         #expect(throws: (any Error).self) { try LeNetCommand.parseAsRoot(["train", "--resume", "x", "--optimizer", "adam"]) }
         #expect(throws: (any Error).self) { try LeNetCommand.parseAsRoot(["train", "--pooling", "median"]) }
+        #expect(throws: (any Error).self) { try LeNetCommand.parseAsRoot(["train", "--schedule", "cosine"]) }
+        #expect(throws: (any Error).self) { try LeNetCommand.parseAsRoot(["train", "--resume", "x", "--schedule", "per-pass"]) }
+        #expect(throws: Never.self) { try LeNetCommand.parseAsRoot(["train", "--model", "lenet5-modern", "--schedule", "per-pass"]) }
         #expect(throws: Never.self) { try LeNetCommand.parseAsRoot(["train", "--model", "lenet1", "--pooling", "max"]) }
         #expect(throws: (any Error).self) { try LeNetCommand.parseAsRoot(["predict", "--model", "m.safetensors"]) }
         #expect(throws: (any Error).self) { try LeNetCommand.parseAsRoot(["export", "--model", "m", "--format", "tflite", "--out", "x"]) }
