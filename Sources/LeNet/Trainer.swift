@@ -57,6 +57,8 @@ public struct TrainingConfiguration: Sendable, Codable, Hashable {
 public struct EpochRecord: Sendable, Codable, Equatable {
     /// Counted from 1.
     public var epoch: Int
+    /// The global step the pass started with: the pass's rate times the schedule's factor
+    /// (without the warm-up's).
     public var learningRate: Double
     /// Mean loss and error (%) over the pass, measured as it went (the weights changed meanwhile).
     public var trainLoss: Double

@@ -40,6 +40,14 @@ let paths = KernelPath.allCases.filter(KernelPath.isAvailable)
         for (c, h, w, o) in [(1, 32, 32, 6), (6, 14, 14, 16), (1, 28, 28, 4), (4, 12, 12, 12), (2, 12, 13, 3), (1, 21, 37, 2), (3, 9, 29, 2)] {
             result.append((ConvolutionShape(inputChannels: c, outputChannels: o, inputHeight: h, inputWidth: w, kernelSize: 5), c == 6))
         }
+        // Kernels of 6 to 8, the largest the batch kernels take (fewer column blocks fit in
+        // registers), three shapes each so that each meets batches of 8 or more (see below).
+        for k in 6...8 {
+            for (c, extraH, extraW, o) in [(2, 4, 5, 3), (1, 3, 10, 2), (3, 6, 2, 4)] {
+                result.append((ConvolutionShape(inputChannels: c, outputChannels: o, inputHeight: k + extraH, inputWidth: k + extraW,
+                                                kernelSize: k), c == 3))
+            }
+        }
         return result
     }()
 
