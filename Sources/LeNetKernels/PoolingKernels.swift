@@ -88,7 +88,8 @@ public func maxPoolingBackwardNaive<S: BinaryFloatingPoint>(
     }
 }
 
-/// dx = g · share at all four inputs: share = 1/4, or 1/16 = (1/4)² for the curvature pass.
+/// dx = g · share at all four inputs: share = 1/4, or 1/16 = (1/4)² for the curvature pass
+/// (LeNet-5's subsampling backward passes its coefficient).
 @inlinable
 public func averagePoolingBackward<S: BinaryFloatingPoint & SIMDScalar>(
     rows: Int, width: Int,
