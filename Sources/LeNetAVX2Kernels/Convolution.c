@@ -119,16 +119,21 @@ AVX2 INLINE void weight_gradient_rows(
 }
 
 // dOut of map o widened to the input's row stride (zeros in the thrown-away columns) into
-// `wide`, and its sum into dBias.
-static void widen_output_gradient(long o, long oh, long ow, long inW, long n, const float *outputGradient,
-                                  float *wide, float *biasGradient) {
+// `wide`, and its sum into dBias. The sum runs in four 8-lane sums: one scalar sum is a chain of
+// dependent adds (C does not reorder them), which had taken 6 of C1's 9 µs of weight gradient.
+AVX2 static void widen_output_gradient(long o, long oh, long ow, long inW, long n, const float *outputGradient,
+                                       float *wide, float *biasGradient) {
     const float *dOut = outputGradient + o * oh * ow;
-    float db = 0;
     memset(wide, 0, (size_t)n * sizeof(float));
-    for (long y = 0; y < oh; y++) {
-        memcpy(wide + y * inW, dOut + y * ow, (size_t)ow * sizeof(float));
-        for (long x = 0; x < ow; x++) db += dOut[y * ow + x];
-    }
+    for (long y = 0; y < oh; y++) memcpy(wide + y * inW, dOut + y * ow, (size_t)ow * sizeof(float));
+    const long count = oh * ow;
+    __m256 sum[4] = {_mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps()};
+    long j = 0;
+    for (; j + 32 <= count; j += 32)
+        for (int u = 0; u < 4; u++) sum[u] = _mm256_add_ps(sum[u], _mm256_loadu_ps(dOut + j + 8 * u));
+    for (; j + 8 <= count; j += 8) sum[0] = _mm256_add_ps(sum[0], _mm256_loadu_ps(dOut + j));
+    float db = horizontal_sum(_mm256_add_ps(_mm256_add_ps(sum[0], sum[1]), _mm256_add_ps(sum[2], sum[3])));
+    for (; j < count; j++) db += dOut[j];
     biasGradient[o] += db;
 }
 
