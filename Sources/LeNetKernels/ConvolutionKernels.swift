@@ -339,6 +339,15 @@ public func convolutionBackward<S: BinaryFloatingPoint & SIMDScalar>(
         }
     }
     guard let dIn = inputGradient else { return }
+    if path.usesAVX2(for: S.self) && k <= 8 && s.inputHeight * iw >= 8 {
+        let bytes = lenet_convolution_input_gradient_scratch(s.inputChannels, s.outputChannels, s.inputHeight, iw, k)
+        withUnsafeTemporaryAllocation(byteCount: bytes, alignment: 32) { scratch in
+            lenet_avx2_convolution_input_gradient(s.inputChannels, s.outputChannels, s.inputHeight, iw, k, floats(weights), connected,
+                                                  floats(outputGradient), floats(dIn),
+                                                  scratch.baseAddress!.assumingMemoryBound(to: Float.self))
+        }
+        return
+    }
     // dIn = valid convolution of dOut padded by k-1 with w flipped, input and output maps swapped.
     let p = k - 1, ph = oh + 2 * p, pw = ow + 2 * p
     let transposed = ConvolutionShape(inputChannels: s.outputChannels, outputChannels: s.inputChannels,

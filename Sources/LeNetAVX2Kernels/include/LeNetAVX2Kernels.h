@@ -49,6 +49,19 @@ void lenet_avx2_convolution_weight_gradient(
     float *biasGradient,          // [outC], accumulated
     float *scratch);              // [2 * wide count]
 
+/// dIn[i,y,x] += sum_{o,ky,kx} w[o,i,ky,kx] * dOut[o,y-ky,x-kx] over connected (o, i) and the
+/// terms inside dOut, for one image (see Convolution.c). Requires k <= 8 and inH * inW >= 8.
+void lenet_avx2_convolution_input_gradient(
+    long inC, long outC, long inH, long inW, long k,
+    const float *weights,         // [outC, inC, k, k]
+    const bool *connected,        // [outC, inC] or NULL for all
+    const float *outputGradient,  // [outC, outH, outW]
+    float *inputGradient,         // [inC, inH, inW], accumulated
+    float *scratch);              // lenet_convolution_input_gradient_scratch(...) bytes
+
+/// The scratch lenet_avx2_convolution_input_gradient needs, in bytes.
+long lenet_convolution_input_gradient_scratch(long inC, long outC, long inH, long inW, long k);
+
 /// convolution forward over a batch, eight samples per vector (the "lanes" layout, see
 /// Lanes.c): the batch is transposed into it and back through a per-thread scratch buffer.
 /// Same meaning as lenet_avx2_convolution_forward for each sample. Requires k <= 8.
