@@ -175,9 +175,10 @@ public final class Optimizer<S: NetworkScalar> {
     func runStep(_ parameters: UnsafeMutableBufferPointer<S>, gradient: UnsafeMutablePointer<S>, batch: Int, factor: S = 1) {
         let scale = 1 / S(batch), n = parameters.count
         if settings.kind == .adam { steps += 1 }
-        // The update is elementwise, so the cores can take a part each and no result changes by a
-        // bit. Adam on one core was about 4% of lenet5-modern's step with the other core idle.
-        let parts = n >= 32_768 ? min(2, ProcessInfo.processInfo.activeProcessorCount) : 1
+        // The update is elementwise, so two cores can take a part each and no result changes by a
+        // bit (on one core the worker pool runs the parts in turn). Adam on one core was about 4%
+        // of lenet5-modern's step with the other core idle.
+        let parts = n >= 32_768 ? 2 : 1
         first.withUnsafeMutableBufferPointer { m in
             second.withUnsafeMutableBufferPointer { v in
                 let update = updater(w: parameters.baseAddress!, first: m.baseAddress!, second: v.baseAddress, gradient: gradient,

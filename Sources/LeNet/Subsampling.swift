@@ -45,12 +45,11 @@ public struct Subsampling: LayerDescription {
         inputGradient: UnsafeMutablePointer<S>?, parameterGradient: UnsafeMutablePointer<S>, batch: Int, squared: Bool
     ) {
         let oh = outputShape.height, iw = inputShape.width, units = outputShape.planeCount
-        // Each unit's input sum (squared for the curvature) into a scratch plane, so the two
-        // reductions are the vectorised dot and sum kernels; summed one unit at a time they were
-        // a chain of dependent additions.
-        // The block sums are the forward kernel with coefficient 1 and bias 0 (1 · s + 0 = s), and
-        // dx = w · g at all four inputs is the average pooling's backward with share w: both
-        // vectorised, where the stride-2 loops stayed scalar (3.7 µs of S2's backward per image).
+        // Each unit's input sum (squared for the curvature) goes into a scratch plane, so the two
+        // reductions are the vectorised dot and sum kernels (one unit at a time they were a chain
+        // of dependent additions). The sums are the forward kernel with coefficient 1 and bias 0
+        // (1 · s + 0 = s), and dx = w · g at all four inputs is average pooling's backward with
+        // share w: stride-2 loops in Swift stayed scalar (3.7 µs of S2's backward per image).
         var one = S(1), zero = S(0)
         withUnsafeTemporaryAllocation(of: S.self, capacity: units) { sums in
             let s = sums.baseAddress!
