@@ -48,13 +48,13 @@ public enum Benchmark {
             _ = multiplyAddProbe(iterations: 1_000_000)  // warm-up: clocks up
             let iterations = 50_000_000
             let start = DispatchTime.now().uptimeNanoseconds
-            let checks = UnsafeMutableBufferPointer<Float>.allocate(capacity: threads)
-            defer { checks.deallocate() }
-            let shared = UncheckedSendable(checks)  // each thread writes its own element
-            DispatchQueue.concurrentPerform(iterations: threads) { t in shared.value[t] = multiplyAddProbe(iterations: iterations).checksum }
+            let probes = UnsafeMutableBufferPointer<(flops: Double, checksum: Float)>.allocate(capacity: threads)
+            defer { probes.deallocate() }
+            let shared = UncheckedSendable(probes)  // each thread writes its own element
+            DispatchQueue.concurrentPerform(iterations: threads) { t in shared.value[t] = multiplyAddProbe(iterations: iterations) }
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
-            precondition(checks.allSatisfy(\.isFinite))
-            return Double(threads) * Double(iterations) * 128 / seconds / 1e9
+            precondition(probes.allSatisfy(\.checksum.isFinite))
+            return probes.reduce(0) { $0 + $1.flops } / seconds / 1e9
         }
         return (run(1), run(cores), cores)
     }

@@ -9,6 +9,8 @@
 // Compiles a function for AVX2 + FMA whatever the build's flags; callable only after
 // lenet_avx2_fma_available().
 #define AVX2 __attribute__((target("avx2,fma")))
+// The same for AVX-512 (foundation), callable only after lenet_avx512_available().
+#define AVX512 __attribute__((target("avx512f,avx2,fma")))
 // For kernels taking block sizes as arguments: inlined into a call with constants, their
 // accumulator arrays become registers.
 #define INLINE static inline __attribute__((always_inline))

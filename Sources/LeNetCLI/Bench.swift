@@ -7,7 +7,7 @@ struct Bench: ParsableCommand {
         abstract: "Training and inference speed on this machine: images/s per batch size, single-image latency, each layer's "
             + "share of the time, GFLOP/s against what the kernels' multiply-add loop reaches.",
         discussion: "Build in release (swift run -c release lenet bench). scripts/bench-pytorch.py runs the same models in PyTorch. "
-            + "LENET_KERNELS=portable-simd measures the portable Swift kernels on a machine with AVX2."
+            + "LENET_KERNELS=avx2-fma or LENET_KERNELS=portable-simd measures those kernels on a machine with AVX-512."
     )
 
     @Option(parsing: .upToNextOption, help: "The models to measure.")

@@ -236,8 +236,9 @@ public func convolutionForward<S: BinaryFloatingPoint & SIMDScalar>(
                              input: input, output: output, path: path)
     }
     if s.usesLanes(path, S.self, batch: batch) {
-        return lenet_avx2_convolution_forward_batch(s.inputChannels, s.outputChannels, s.inputHeight, s.inputWidth, s.kernelSize,
-                                                    batch, floats(input), floats(weights), floats(bias), connected, floats(output))
+        let run = path == .avx512 ? lenet_avx512_convolution_forward_batch : lenet_avx2_convolution_forward_batch
+        return run(s.inputChannels, s.outputChannels, s.inputHeight, s.inputWidth, s.kernelSize,
+                   batch, floats(input), floats(weights), floats(bias), connected, floats(output))
     }
     for b in 0..<batch {
         convolutionForward(s, input: input + b * s.inputCount, weights: weights, bias: bias, connected: connected,
@@ -267,9 +268,10 @@ public func convolutionBackward<S: BinaryFloatingPoint & SIMDScalar>(
                               inputGradient: inputGradient, path: path)
     }
     if s.usesLanes(path, S.self, batch: batch) {
-        return lenet_avx2_convolution_backward_batch(s.inputChannels, s.outputChannels, s.inputHeight, s.inputWidth, s.kernelSize,
-                                                     batch, floats(input), floats(weights), connected, floats(outputGradient),
-                                                     floats(weightGradient), floats(biasGradient), inputGradient.map(floats))
+        let run = path == .avx512 ? lenet_avx512_convolution_backward_batch : lenet_avx2_convolution_backward_batch
+        return run(s.inputChannels, s.outputChannels, s.inputHeight, s.inputWidth, s.kernelSize,
+                   batch, floats(input), floats(weights), connected, floats(outputGradient),
+                   floats(weightGradient), floats(biasGradient), inputGradient.map(floats))
     }
     for b in 0..<batch {
         convolutionBackward(s, input: input + b * s.inputCount, weights: weights, connected: connected,

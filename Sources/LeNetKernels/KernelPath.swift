@@ -7,32 +7,40 @@ import LeNetAVX2Kernels
 /// so Swift code here is compiled for baseline x86-64: SSE2, no FMA. The AVX2 + FMA kernels
 /// are C functions carrying `__attribute__((target("avx2,fma")))` in the `LeNetAVX2Kernels`
 /// target, called only after a runtime CPU check. Every public kernel takes a `path`, defaulting
-/// to ``best``, so the tests can hold both implementations to the naive references on the same
+/// to ``best``, so the tests can hold every implementation to the naive references on the same
 /// machine.
 public enum KernelPath: String, Sendable, CaseIterable {
+    /// The AVX2 kernels, with the batch convolutions (most of a minibatch's arithmetic) in
+    /// 512-bit AVX-512 vectors of 16 samples: on a core with two 512-bit FMA units that doubles
+    /// their peak. Everything else is the AVX2 path's code.
+    case avx512 = "avx512"
     /// 256-bit AVX2 with fused multiply-add (Float only; Double always takes the portable path).
     case avx2FMA = "avx2-fma"
     /// Swift `SIMD8` code the compiler lowers for the build's baseline (SSE2 on x86-64, NEON on arm64).
     case portableSIMD = "portable-simd"
 
-    /// AVX2 + FMA when the CPU and OS support it, unless the environment sets
-    /// `LENET_KERNELS=portable-simd` (for measuring one against the other).
+    /// The first of AVX-512, AVX2 + FMA and portable that the CPU and OS support, unless the
+    /// environment names an available path in `LENET_KERNELS` (for measuring one against another).
     public static let best: KernelPath = {
-        if ProcessInfo.processInfo.environment["LENET_KERNELS"] == KernelPath.portableSIMD.rawValue { return .portableSIMD }
-        return isAvailable(.avx2FMA) ? .avx2FMA : .portableSIMD
+        if let name = ProcessInfo.processInfo.environment["LENET_KERNELS"], let path = KernelPath(rawValue: name),
+           isAvailable(path) {
+            return path
+        }
+        return allCases.first(where: isAvailable)!
     }()
 
     /// Whether this machine can run `path`.
     public static func isAvailable(_ path: KernelPath) -> Bool {
         switch path {
+        case .avx512: lenet_avx512_available() != 0
         case .avx2FMA: lenet_avx2_fma_available() != 0
         case .portableSIMD: true
         }
     }
 
-    /// Whether scalar type `S` takes the AVX2 path under `self`.
+    /// Whether scalar type `S` takes the AVX2 kernels under `self` (the AVX-512 path included).
     @inlinable @inline(__always)
-    func usesAVX2<S>(for _: S.Type) -> Bool { self == .avx2FMA && S.self == Float.self }
+    func usesAVX2<S>(for _: S.Type) -> Bool { self != .portableSIMD && S.self == Float.self }
 }
 
 /// A pointer to `S` seen as a pointer to Float, once `usesAVX2` has established `S == Float`.

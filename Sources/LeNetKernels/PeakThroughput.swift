@@ -1,14 +1,17 @@
 import LeNetAVX2Kernels
 
 /// How fast this machine multiply-adds on one core with the kernels of `path`: eight
-/// independent 8-lane chains of `acc = acc * x + y` (fused on the AVX2 path, the unfused form
-/// the portable kernels use otherwise), long enough that loop overhead and the chains' latency
-/// disappear. Returns the flop count (2 per lane per multiply-add) and a value the caller must
-/// use so the loop is not optimised away.
+/// independent chains of `acc = acc * x + y` in the path's widest vectors (16 lanes fused for
+/// AVX-512, 8 fused for AVX2, the unfused 8-lane form the portable kernels use otherwise), long
+/// enough that loop overhead and the chains' latency disappear. Returns the flop count (2 per
+/// lane per multiply-add) and a value the caller must use so the loop is not optimised away.
 public func multiplyAddProbe(iterations: Int, path: KernelPath = .best) -> (flops: Double, checksum: Float) {
     let flops = Double(iterations) * 8 * 8 * 2
-    if path == .avx2FMA { return (flops, lenet_avx2_fma_probe(iterations)) }
-    return (flops, portableMultiplyAddProbe(iterations: iterations))
+    switch path {
+    case .avx512: return (flops * 2, lenet_avx512_fma_probe(iterations))
+    case .avx2FMA: return (flops, lenet_avx2_fma_probe(iterations))
+    case .portableSIMD: return (flops, portableMultiplyAddProbe(iterations: iterations))
+    }
 }
 
 @inline(never)

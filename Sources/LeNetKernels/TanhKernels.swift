@@ -16,7 +16,7 @@ public func scaledTanh(
     count n: Int, amplitude: Float, slope: Float,
     path: KernelPath = .best
 ) {
-    if path == .avx2FMA {
+    if path.usesAVX2(for: Float.self) {
         lenet_avx2_scaled_tanh(x, y, n, amplitude, slope)
         return
     }

@@ -55,11 +55,12 @@ let paths = KernelPath.allCases.filter(KernelPath.isAvailable)
         var noise = Noise(state: 1)
         for (s, partial) in Self.shapes {
             let x = noise.values(s.inputCount), w = noise.values(s.weightCount), b = noise.values(s.outputChannels)
-            let table = (0..<s.inputChannels * s.outputChannels).map { !partial || $0 % 3 != 1 }
+            let table = (0..<s.inputChannels * s.outputChannels).map { $0 % 3 != 1 }
             var fast = [Float](repeating: .nan, count: s.outputCount), naive = fast
             table.withUnsafeBufferPointer { t in
-                convolutionForward(s, input: x, weights: w, bias: b, connected: t.baseAddress, output: &fast, path: path)
-                convolutionForwardNaive(s, input: x, weights: w, bias: b, connected: t.baseAddress, output: &naive)
+                let connected = partial ? t.baseAddress : nil  // nil: every map connected (blocks of maps, C5 as a matrix)
+                convolutionForward(s, input: x, weights: w, bias: b, connected: connected, output: &fast, path: path)
+                convolutionForwardNaive(s, input: x, weights: w, bias: b, connected: connected, output: &naive)
             }
             #expect(maxRelativeDifference(fast, naive) <= tolerance, "\(s)")
         }
@@ -69,14 +70,15 @@ let paths = KernelPath.allCases.filter(KernelPath.isAvailable)
         var noise = Noise(state: 2)
         for (s, partial) in Self.shapes {
             let x = noise.values(s.inputCount), w = noise.values(s.weightCount), g = noise.values(s.outputCount)
-            let table = (0..<s.inputChannels * s.outputChannels).map { !partial || $0 % 3 != 1 }
+            let table = (0..<s.inputChannels * s.outputChannels).map { $0 % 3 != 1 }
             let start = noise.values(s.weightCount)  // gradients accumulate: start from non-zero
             var dwFast = start, dwNaive = start, dbFast = [Float](repeating: 1, count: s.outputChannels), dbNaive = dbFast
             var dxFast = [Float](repeating: 0.5, count: s.inputCount), dxNaive = dxFast
             table.withUnsafeBufferPointer { t in
-                convolutionBackward(s, input: x, weights: w, connected: t.baseAddress, outputGradient: g,
+                let connected = partial ? t.baseAddress : nil  // nil: every map connected (blocks of maps, C5 as a matrix)
+                convolutionBackward(s, input: x, weights: w, connected: connected, outputGradient: g,
                                     weightGradient: &dwFast, biasGradient: &dbFast, inputGradient: &dxFast, path: path)
-                convolutionBackwardNaive(s, input: x, weights: w, connected: t.baseAddress, outputGradient: g,
+                convolutionBackwardNaive(s, input: x, weights: w, connected: connected, outputGradient: g,
                                          weightGradient: &dwNaive, biasGradient: &dbNaive, inputGradient: &dxNaive)
             }
             #expect(maxRelativeDifference(dwFast, dwNaive) <= tolerance, "dW \(s)")
@@ -86,47 +88,54 @@ let paths = KernelPath.allCases.filter(KernelPath.isAvailable)
     }
 
     /// The batch kernels against the naive ones sample by sample, on batches that fill the
-    /// eight lanes, leave some empty, or fall below ``lanesMinimumBatch``. Gradients sum over a
-    /// whole batch, so the reference runs in Double (a Float naive sum strays by more than the
-    /// tolerance itself).
+    /// 8 or 16 lanes, leave some empty, or fall below ``lanesMinimumBatch``; every shape also
+    /// meets a batch of 21 (a group of 16, then one of 5 in 8-lane vectors on the AVX-512 path),
+    /// so LeNet's own shapes run every widest block. Gradients sum over a whole batch, so the
+    /// reference runs in Double (a Float naive sum strays by more than the tolerance itself).
     @Test(arguments: paths) func batchesEqualNaive(path: KernelPath) {
         var noise = Noise(state: 3)
         for (n, (s, partial)) in Self.shapes.enumerated() {
-            let batch = [1, 3, 4, 8, 9, 13, 16, 19][n % 8]
-            let x = noise.values(batch * s.inputCount), w = noise.values(s.weightCount), b = noise.values(s.outputChannels)
-            let g = noise.values(batch * s.outputCount), start = noise.values(s.weightCount)
-            let table = (0..<s.inputChannels * s.outputChannels).map { !partial || $0 % 3 != 1 }
-            var fast = [Float](repeating: .nan, count: batch * s.outputCount)
-            var dwFast = start, dbFast = [Float](repeating: 1, count: s.outputChannels), dxFast = [Float](repeating: 0.5, count: batch * s.inputCount)
-            let (xd, wd, bd, gd) = (x.map(Double.init), w.map(Double.init), b.map(Double.init), g.map(Double.init))
-            var naive = [Double](repeating: .nan, count: batch * s.outputCount)
-            var dwNaive = start.map(Double.init), dbNaive = dbFast.map(Double.init), dxNaive = dxFast.map(Double.init)
-            table.withUnsafeBufferPointer { t in
-                convolutionForward(s, batch: batch, input: x, weights: w, bias: b, connected: t.baseAddress, output: &fast, path: path)
-                convolutionBackward(s, batch: batch, input: x, weights: w, connected: t.baseAddress, outputGradient: g,
-                                    weightGradient: &dwFast, biasGradient: &dbFast, inputGradient: &dxFast, path: path)
-                xd.withUnsafeBufferPointer { x in
-                    gd.withUnsafeBufferPointer { g in
-                        naive.withUnsafeMutableBufferPointer { out in
-                            dxNaive.withUnsafeMutableBufferPointer { dx in
-                                for j in 0..<batch {
-                                    convolutionForwardNaive(s, input: x.baseAddress! + j * s.inputCount, weights: wd, bias: bd,
-                                                            connected: t.baseAddress, output: out.baseAddress! + j * s.outputCount)
-                                    convolutionBackwardNaive(s, input: x.baseAddress! + j * s.inputCount, weights: wd,
-                                                             connected: t.baseAddress, outputGradient: g.baseAddress! + j * s.outputCount,
-                                                             weightGradient: &dwNaive, biasGradient: &dbNaive,
-                                                             inputGradient: dx.baseAddress! + j * s.inputCount)
+            for batch in [[1, 3, 4, 8, 9, 13, 16, 19][n % 8], 21] {
+                let x = noise.values(batch * s.inputCount), w = noise.values(s.weightCount), b = noise.values(s.outputChannels)
+                let g = noise.values(batch * s.outputCount), start = noise.values(s.weightCount)
+                let table = (0..<s.inputChannels * s.outputChannels).map { $0 % 3 != 1 }
+                var fast = [Float](repeating: .nan, count: batch * s.outputCount)
+                var dwFast = start, dbFast = [Float](repeating: 1, count: s.outputChannels), dxFast = [Float](repeating: 0.5, count: batch * s.inputCount)
+                let (xd, wd, bd, gd) = (x.map(Double.init), w.map(Double.init), b.map(Double.init), g.map(Double.init))
+                var naive = [Double](repeating: .nan, count: batch * s.outputCount)
+                var dwNaive = start.map(Double.init), dbNaive = dbFast.map(Double.init), dxNaive = dxFast.map(Double.init)
+                table.withUnsafeBufferPointer { t in
+                    let connected = partial ? t.baseAddress : nil  // nil: every map connected (blocks of maps, C5 as a matrix)
+                    convolutionForward(s, batch: batch, input: x, weights: w, bias: b, connected: connected, output: &fast, path: path)
+                    convolutionBackward(s, batch: batch, input: x, weights: w, connected: connected, outputGradient: g,
+                                        weightGradient: &dwFast, biasGradient: &dbFast, inputGradient: &dxFast, path: path)
+                    xd.withUnsafeBufferPointer { x in
+                        gd.withUnsafeBufferPointer { g in
+                            naive.withUnsafeMutableBufferPointer { out in
+                                dxNaive.withUnsafeMutableBufferPointer { dx in
+                                    for j in 0..<batch {
+                                        convolutionForwardNaive(s, input: x.baseAddress! + j * s.inputCount, weights: wd, bias: bd,
+                                                                connected: connected, output: out.baseAddress! + j * s.outputCount)
+                                        convolutionBackwardNaive(s, input: x.baseAddress! + j * s.inputCount, weights: wd,
+                                                                 connected: connected, outputGradient: g.baseAddress! + j * s.outputCount,
+                                                                 weightGradient: &dwNaive, biasGradient: &dbNaive,
+                                                                 inputGradient: dx.baseAddress! + j * s.inputCount)
+                                    }
                                 }
                             }
                         }
                     }
                 }
+                func float(_ a: [Double]) -> [Float] { a.map(Float.init) }
+                #expect(maxRelativeDifference(fast, float(naive)) <= tolerance, "forward \(s) batch \(batch)")
+                // A gradient of 21 samples sums up to 21 x 784 terms in Float, in each kernel's
+                // order: measured up to 1.8e-5 from the Double sum (on every path), hence twice
+                // the tolerance there.
+                let sums = batch == 21 ? 2 * tolerance : tolerance
+                #expect(maxRelativeDifference(dwFast, float(dwNaive)) <= sums, "dW \(s) batch \(batch)")
+                #expect(maxRelativeDifference(dbFast, float(dbNaive)) <= sums, "db \(s) batch \(batch)")
+                #expect(maxRelativeDifference(dxFast, float(dxNaive)) <= tolerance, "dx \(s) batch \(batch)")
             }
-            func float(_ a: [Double]) -> [Float] { a.map(Float.init) }
-            #expect(maxRelativeDifference(fast, float(naive)) <= tolerance, "forward \(s) batch \(batch)")
-            #expect(maxRelativeDifference(dwFast, float(dwNaive)) <= tolerance, "dW \(s) batch \(batch)")
-            #expect(maxRelativeDifference(dbFast, float(dbNaive)) <= tolerance, "db \(s) batch \(batch)")
-            #expect(maxRelativeDifference(dxFast, float(dxNaive)) <= tolerance, "dx \(s) batch \(batch)")
         }
     }
 

@@ -13,6 +13,10 @@
 /// 1 when AVX2 and FMA can run here: CPUID says so and XGETBV says the OS saves YMM state.
 int lenet_avx2_fma_available(void);
 
+/// 1 when AVX-512 F can run here as well: CPUID says so and XGETBV says the OS saves the 512-bit
+/// registers and the mask registers. Only the batch convolutions (lenet_avx512_*) use it.
+int lenet_avx512_available(void);
+
 /// Makes this thread treat denormal floats as zero (x86 MXCSR FTZ + DAZ; nothing elsewhere) and
 /// returns the previous mode for lenet_restore_float_mode.
 unsigned lenet_flush_denormals(void);
@@ -21,6 +25,9 @@ void lenet_restore_float_mode(unsigned mode);
 /// Eight independent 8-lane FMA chains, `iterations` times each; returns a checksum so the
 /// loop is kept. Flops = iterations * 8 * 8 * 2.
 float lenet_avx2_fma_probe(long iterations);
+
+/// The same in 16-lane 512-bit vectors. Flops = iterations * 8 * 16 * 2.
+float lenet_avx512_fma_probe(long iterations);
 
 /// The "wide" layout both convolution kernels work in: an output map stored with its input's
 /// row stride, n = y * inW + x, so the input under tap (ky, kx) of output n is in[n + ky*inW + kx]
@@ -78,6 +85,27 @@ void lenet_avx2_convolution_forward_batch(
 /// dIn[b,i,y,x] += sum_{o,ky,kx} w[o,i,ky,kx] * dOut[b,o,y-ky,x-kx] when inputGradient is given.
 /// Requires k <= 8.
 void lenet_avx2_convolution_backward_batch(
+    long inC, long outC, long inH, long inW, long k, long batch,
+    const float *input,           // [batch, inC, inH, inW]
+    const float *weights,         // [outC, inC, k, k]
+    const bool *connected,        // [outC, inC] or NULL for all
+    const float *outputGradient,  // [batch, outC, outH, outW]
+    float *weightGradient,        // [outC, inC, k, k], accumulated
+    float *biasGradient,          // [outC], accumulated
+    float *inputGradient);        // [batch, inC, inH, inW], accumulated, or NULL
+
+/// The two batch convolutions above with sixteen samples per 512-bit vector (a last group of 8
+/// or fewer samples in 256-bit vectors). Per sample, forward and dIn do the same operations in
+/// the same order as the AVX2 kernels; dW and dBias add the samples' sums in another order.
+void lenet_avx512_convolution_forward_batch(
+    long inC, long outC, long inH, long inW, long k, long batch,
+    const float *input,       // [batch, inC, inH, inW]
+    const float *weights,     // [outC, inC, k, k]
+    const float *bias,        // [outC]
+    const bool *connected,    // [outC, inC] or NULL for all
+    float *output);           // [batch, outC, outH, outW]
+
+void lenet_avx512_convolution_backward_batch(
     long inC, long outC, long inH, long inW, long k, long batch,
     const float *input,           // [batch, inC, inH, inW]
     const float *weights,         // [outC, inC, k, k]
