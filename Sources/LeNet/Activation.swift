@@ -59,13 +59,8 @@ public struct ActivationLayer: LayerDescription {
         switch function {
         case .scaledTanh:
             // f'(x) = A S (1 - tanh²(S x)) = (S / A)(A² - y²), from the saved output y.
-            // One loop per case: a branch inside the loop would keep it from vectorising.
-            let a = S(Self.tanhAmplitude), k = S(Self.tanhSlope) / a, a2 = a * a
-            if squared {
-                for i in 0..<n { let y = output[i], d = k * (a2 - y * y); dx[i] = d * d * outputGradient[i] }
-            } else {
-                for i in 0..<n { let y = output[i]; dx[i] = k * (a2 - y * y) * outputGradient[i] }
-            }
+            scaledTanhBackward(output: output, outputGradient: outputGradient, into: dx, count: n,
+                               amplitude: S(Self.tanhAmplitude), slope: S(Self.tanhSlope), squared: squared)
         case .relu:
             for i in 0..<n { let g = outputGradient[i]; dx[i] = input[i] > 0 ? g : 0 }  // f' ∈ {0, 1}: f'² = f'
         }

@@ -59,8 +59,73 @@ AVX2 void lenet_avx2_scaled_tanh(const float *x, float *y, long n, float amplitu
         for (long j = 0; j < n - i; j++) y[i + j] = tail[j];
     }
 }
+
+// tanh8's operations in 512-bit vectors: the same values bit for bit.
+AVX512 static inline __m512 tanh16(__m512 v) {
+    const __m512 clamp = _mm512_set1_ps(7.90531110763549805f);
+    const __m512 x = _mm512_max_ps(_mm512_min_ps(v, clamp), _mm512_sub_ps(_mm512_setzero_ps(), clamp));
+    const __m512 x2 = _mm512_mul_ps(x, x);
+    __m512 p = _mm512_set1_ps(-2.76076847742355e-16f);
+    p = _mm512_fmadd_ps(p, x2, _mm512_set1_ps(2.00018790482477e-13f));
+    p = _mm512_fmadd_ps(p, x2, _mm512_set1_ps(-8.60467152213735e-11f));
+    p = _mm512_fmadd_ps(p, x2, _mm512_set1_ps(5.12229709037114e-08f));
+    p = _mm512_fmadd_ps(p, x2, _mm512_set1_ps(1.48572235717979e-05f));
+    p = _mm512_fmadd_ps(p, x2, _mm512_set1_ps(6.37261928875436e-04f));
+    p = _mm512_fmadd_ps(p, x2, _mm512_set1_ps(4.89352455891786e-03f));
+    p = _mm512_mul_ps(p, x);
+    __m512 q = _mm512_set1_ps(1.19825839466702e-06f);
+    q = _mm512_fmadd_ps(q, x2, _mm512_set1_ps(1.18534705686654e-04f));
+    q = _mm512_fmadd_ps(q, x2, _mm512_set1_ps(2.26843463243900e-03f));
+    q = _mm512_fmadd_ps(q, x2, _mm512_set1_ps(4.89352518554385e-03f));
+    const __mmask16 small = _mm512_cmp_ps_mask(_mm512_abs_ps(v), _mm512_set1_ps(0.0004f), _CMP_LT_OQ);
+    return _mm512_mask_blend_ps(small, _mm512_div_ps(p, q), v);
+}
+
+// The tail as a masked vector: zeros in the lanes past the end, as the 8-lane tail pads.
+AVX512 void lenet_avx512_scaled_tanh(const float *x, float *y, long n, float amplitude, float slope) {
+    const __m512 a = _mm512_set1_ps(amplitude), s = _mm512_set1_ps(slope);
+    for (long i = 0; i < n; i += 16) {
+        const __mmask16 m = n - i >= 16 ? 0xFFFF : (__mmask16)((1u << (n - i)) - 1);
+        _mm512_mask_storeu_ps(y + i, m, _mm512_mul_ps(a, tanh16(_mm512_mul_ps(s, _mm512_maskz_loadu_ps(m, x + i)))));
+    }
+}
+
+// d = factor * (A² - y * y); dx = d * g, or d * d * g: the Swift loop's operations in its order,
+// none fused (so every path gives the same bits).
+AVX2 void lenet_avx2_scaled_tanh_backward(const float *y, const float *g, float *dx, long n, float factor,
+                                          float amplitudeSquared, bool squared) {
+    const __m256 k = _mm256_set1_ps(factor), a2 = _mm256_set1_ps(amplitudeSquared);
+    long i = 0;
+    for (; i + 8 <= n; i += 8) {
+        const __m256 v = _mm256_loadu_ps(y + i);
+        __m256 d = _mm256_mul_ps(k, _mm256_sub_ps(a2, _mm256_mul_ps(v, v)));
+        if (squared) d = _mm256_mul_ps(d, d);
+        _mm256_storeu_ps(dx + i, _mm256_mul_ps(d, _mm256_loadu_ps(g + i)));
+    }
+    for (; i < n; i++) {
+        const float yy = y[i] * y[i], e = amplitudeSquared - yy, d = factor * e, dd = squared ? d * d : d;
+        dx[i] = dd * g[i];
+    }
+}
+
+AVX512 void lenet_avx512_scaled_tanh_backward(const float *y, const float *g, float *dx, long n, float factor,
+                                              float amplitudeSquared, bool squared) {
+    const __m512 k = _mm512_set1_ps(factor), a2 = _mm512_set1_ps(amplitudeSquared);
+    for (long i = 0; i < n; i += 16) {
+        const __mmask16 m = n - i >= 16 ? 0xFFFF : (__mmask16)((1u << (n - i)) - 1);
+        const __m512 v = _mm512_maskz_loadu_ps(m, y + i);
+        __m512 d = _mm512_mul_ps(k, _mm512_sub_ps(a2, _mm512_mul_ps(v, v)));
+        if (squared) d = _mm512_mul_ps(d, d);
+        _mm512_mask_storeu_ps(dx + i, m, _mm512_mul_ps(d, _mm512_maskz_loadu_ps(m, g + i)));
+    }
+}
 #else
 float lenet_avx2_dot(const float *a, const float *b, long n) { return 0; }
 void lenet_avx2_axpy(float alpha, const float *x, float *y, long n) {}
 void lenet_avx2_scaled_tanh(const float *x, float *y, long n, float amplitude, float slope) {}
+void lenet_avx512_scaled_tanh(const float *x, float *y, long n, float amplitude, float slope) {}
+void lenet_avx2_scaled_tanh_backward(const float *y, const float *g, float *dx, long n, float factor,
+                                     float amplitudeSquared, bool squared) {}
+void lenet_avx512_scaled_tanh_backward(const float *y, const float *g, float *dx, long n, float factor,
+                                       float amplitudeSquared, bool squared) {}
 #endif

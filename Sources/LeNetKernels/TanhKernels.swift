@@ -16,9 +16,10 @@ public func scaledTanh(
     count n: Int, amplitude: Float, slope: Float,
     path: KernelPath = .best
 ) {
-    if path.usesAVX2(for: Float.self) {
-        lenet_avx2_scaled_tanh(x, y, n, amplitude, slope)
-        return
+    switch path {
+    case .avx512: return lenet_avx512_scaled_tanh(x, y, n, amplitude, slope)
+    case .avx2FMA: return lenet_avx2_scaled_tanh(x, y, n, amplitude, slope)
+    case .portableSIMD: break
     }
     var i = 0
     while i + 8 <= n {
@@ -31,6 +32,30 @@ public func scaledTanh(
         for j in 0..<n - i { tail[j] = x[i + j] }
         let r = amplitude * tanh8(slope * tail)
         for j in 0..<n - i { y[i + j] = r[j] }
+    }
+}
+
+/// The backward of y = A tanh(S x) from the saved output y: f'(x) = A S (1 - tanh²(S x)) =
+/// (S / A)(A² - y²), so dx = f'(x) · g, or f'(x)² · g for the curvature pass (`squared`). Every
+/// path does the loop's operations in its order, none fused: the same bits on each.
+@inlinable
+public func scaledTanhBackward<S: BinaryFloatingPoint>(
+    output y: UnsafePointer<S>,            // [n]
+    outputGradient g: UnsafePointer<S>,    // [n]
+    into dx: UnsafeMutablePointer<S>,      // [n]
+    count n: Int, amplitude: S, slope: S, squared: Bool,
+    path: KernelPath = .best
+) {
+    let k = slope / amplitude, a2 = amplitude * amplitude
+    if path.usesAVX2(for: S.self) {
+        let run = path == .avx512 ? lenet_avx512_scaled_tanh_backward : lenet_avx2_scaled_tanh_backward
+        return run(floats(y), floats(g), floats(dx), n, Float(k), Float(a2), squared)
+    }
+    // One loop per case: a branch inside the loop would keep it from vectorising.
+    if squared {
+        for i in 0..<n { let d = k * (a2 - y[i] * y[i]); dx[i] = d * d * g[i] }
+    } else {
+        for i in 0..<n { dx[i] = k * (a2 - y[i] * y[i]) * g[i] }
     }
 }
 

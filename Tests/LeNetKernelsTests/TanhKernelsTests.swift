@@ -26,4 +26,38 @@ import LeNetKernels
         scaledTanhNaive(x, into: &naive, count: x.count, amplitude: 1.7159, slope: 2.0 / 3)
         #expect(maxRelativeDifference(fast, naive) <= 1e-6)
     }
+
+    /// AVX-512 does AVX2's operations on twice the lanes, its tail in a masked vector.
+    @Test func avx512EqualsAVX2BitForBit() throws {
+        try #require(KernelPath.isAvailable(.avx512), "needs AVX-512")
+        let x = Array(Self.points.prefix(1_011))
+        var wide = [Float](repeating: .nan, count: x.count), narrow = wide
+        scaledTanh(x, into: &wide, count: x.count, amplitude: 1.7159, slope: 2.0 / 3, path: .avx512)
+        scaledTanh(x, into: &narrow, count: x.count, amplitude: 1.7159, slope: 2.0 / 3, path: .avx2FMA)
+        #expect(wide == narrow)
+    }
+
+    /// The backward from the output: every path gives the portable loop's bits (tails of 3
+    /// values past the vectors included), and those are A S (1 - tanh²(S x)) g, squared for the
+    /// curvature pass, within the forward's own error.
+    @Test(arguments: paths) func backwardIsTheDerivativeFromTheOutput(path: KernelPath) {
+        let a: Float = 1.7159, s: Float = 2.0 / 3
+        var noise = Noise(state: 17)
+        let x = noise.values(1_011).map { $0 * 6 }, g = noise.values(1_011)
+        var y = [Float](repeating: 0, count: x.count)
+        scaledTanh(x, into: &y, count: x.count, amplitude: a, slope: s, path: path)
+        for squared in [false, true] {
+            var fast = [Float](repeating: .nan, count: x.count), portable = fast
+            scaledTanhBackward(output: y, outputGradient: g, into: &fast, count: x.count, amplitude: a, slope: s,
+                               squared: squared, path: path)
+            scaledTanhBackward(output: y, outputGradient: g, into: &portable, count: x.count, amplitude: a, slope: s,
+                               squared: squared, path: .portableSIMD)
+            #expect(fast == portable, "squared: \(squared)")
+            let worst = (0..<x.count).map { i in
+                let t = Foundation.tanh(Double(s) * Double(x[i])), d = Double(a) * Double(s) * (1 - t * t)
+                return abs(Double(fast[i]) - (squared ? d * d : d) * Double(g[i]))
+            }.max()!
+            #expect(worst <= 2e-6, "squared: \(squared), max |error| \(worst)")
+        }
+    }
 }

@@ -195,5 +195,16 @@ void lenet_avx2_axpy(float alpha, const float *x, float *y, long n);  // x, y: [
 
 /// y[i] = amplitude * tanh(slope * x[i]), the rational approximation of the Swift tanh8.
 void lenet_avx2_scaled_tanh(const float *x, float *y, long n, float amplitude, float slope);  // x, y: [n]
+/// The same values in 512-bit vectors.
+void lenet_avx512_scaled_tanh(const float *x, float *y, long n, float amplitude, float slope);  // x, y: [n]
+
+/// The squashing function's backward from its output y: d = factor * (amplitudeSquared - y * y),
+/// dx[i] = d * g[i], or d * d * g[i] when squared (the curvature pass); no operation fused.
+void lenet_avx2_scaled_tanh_backward(
+    const float *y, const float *g, float *dx, long n,   // y, g, dx: [n]
+    float factor, float amplitudeSquared, bool squared);
+void lenet_avx512_scaled_tanh_backward(
+    const float *y, const float *g, float *dx, long n,   // y, g, dx: [n]
+    float factor, float amplitudeSquared, bool squared);
 
 #endif
