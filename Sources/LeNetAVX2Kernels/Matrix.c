@@ -3,105 +3,89 @@
 #if defined(__x86_64__) || defined(__i386__)
 #include "Common.h"
 
-// Y[b0.., r0..] for R rows and B samples (constants after inlining): R * B dot products of
-// length `columns` side by side, so each weight vector loaded feeds B FMAs and each input vector
-// R. The last partial vector is read through a mask (zeros beyond the end).
-AVX2 INLINE void forward_tile(
-    int R, int B, long r0, long b0, long rows, long columns,
-    const float *weights, const float *bias, const float *input, float *output
-) {
-    __m256 acc[4][2];
-    for (int r = 0; r < R; r++) for (int b = 0; b < B; b++) acc[r][b] = _mm256_setzero_ps();
-    long c = 0;
-    for (; c + 8 <= columns; c += 8) {
-        __m256 x[2];
-        for (int b = 0; b < B; b++) x[b] = _mm256_loadu_ps(input + (b0 + b) * columns + c);
-        for (int r = 0; r < R; r++) {
-            const __m256 w = _mm256_loadu_ps(weights + (r0 + r) * columns + c);
-            for (int b = 0; b < B; b++) acc[r][b] = _mm256_fmadd_ps(w, x[b], acc[r][b]);
-        }
-    }
-    if (c < columns) {
-        int lanes[8];
-        for (int j = 0; j < 8; j++) lanes[j] = c + j < columns ? -1 : 0;
-        const __m256i mask = _mm256_loadu_si256((const __m256i *)lanes);
-        __m256 x[2];
-        for (int b = 0; b < B; b++) x[b] = _mm256_maskload_ps(input + (b0 + b) * columns + c, mask);
-        for (int r = 0; r < R; r++) {
-            const __m256 w = _mm256_maskload_ps(weights + (r0 + r) * columns + c, mask);
-            for (int b = 0; b < B; b++) acc[r][b] = _mm256_fmadd_ps(w, x[b], acc[r][b]);
-        }
-    }
-    for (int r = 0; r < R; r++)
-        for (int b = 0; b < B; b++)
-            output[(b0 + b) * rows + r0 + r] = horizontal_sum(acc[r][b]) + (bias ? bias[r0 + r] : 0);
+// switch (n) over 1 ... MOST (at most 6), calling CALL(n) with a constant.
+#define SWITCH_COUNT_CASE(N, MOST, CALL) case N: if (N <= (MOST)) CALL(N); break;
+#define SWITCH_COUNT(n, MOST, CALL) switch (n) { \
+    SWITCH_COUNT_CASE(1, MOST, CALL) SWITCH_COUNT_CASE(2, MOST, CALL) SWITCH_COUNT_CASE(3, MOST, CALL) \
+    SWITCH_COUNT_CASE(4, MOST, CALL) SWITCH_COUNT_CASE(5, MOST, CALL) SWITCH_COUNT_CASE(6, MOST, CALL) }
+
+// The first n < 8 values of p, zeros after, without reading past them.
+AVX2 static inline __m256 load_first8(const float *p, long n) {
+    int lanes[8];
+    for (int j = 0; j < 8; j++) lanes[j] = j < n ? -1 : 0;
+    return _mm256_maskload_ps(p, _mm256_loadu_si256((const __m256i *)lanes));
 }
+
+// 16 registers of 8 lanes: forward tiles of 4 rows x 2 samples, multiply-accumulate tiles of
+// 3 rows x 4 vectors.
+#define LANES 8
+#define VEC __m256
+#define TARGET AVX2
+#define NAME(f) f##_8
+#define vloadu _mm256_loadu_ps
+#define vstoreu _mm256_storeu_ps
+#define vfma _mm256_fmadd_ps
+#define vbroadcast _mm256_broadcast_ss
+#define vzero _mm256_setzero_ps
+#define vhsum horizontal_sum
+#define vloadfirst load_first8
+#define FORWARD_B 2
+#define ACCUMULATE_M 3
+#include "MatrixTemplate.h"
+#undef LANES
+#undef VEC
+#undef TARGET
+#undef NAME
+#undef vloadu
+#undef vstoreu
+#undef vfma
+#undef vbroadcast
+#undef vzero
+#undef vhsum
+#undef vloadfirst
+#undef FORWARD_B
+#undef ACCUMULATE_M
+
+// 32 registers of 16 lanes: tiles of 4 x 4 (16 sums, 4 inputs and a weight in registers).
+#define LANES 16
+#define VEC __m512
+#define TARGET AVX512
+#define NAME(f) f##_16
+#define vloadu _mm512_loadu_ps
+#define vstoreu _mm512_storeu_ps
+#define vfma _mm512_fmadd_ps
+#define vbroadcast(p) _mm512_set1_ps(*(p))
+#define vzero _mm512_setzero_ps
+#define vhsum _mm512_reduce_add_ps
+#define vloadfirst(p, n) _mm512_maskz_loadu_ps((__mmask16)((1u << (n)) - 1), p)
+#define FORWARD_B 4
+#define ACCUMULATE_M 4
+#include "MatrixTemplate.h"
 
 AVX2 void lenet_avx2_matrix_forward(
-    long rows, long columns, long batch,
-    const float *weights, const float *bias, const float *input, float *output
+    long rows, long columns, long batch, const float *weights, const float *bias, const float *input, float *output
 ) {
-    for (long b0 = 0; b0 < batch; b0 += 2) {
-        const int B = batch - b0 >= 2 ? 2 : 1;
-        long r0 = 0;
-        for (; r0 + 4 <= rows; r0 += 4) {
-            if (B == 2) forward_tile(4, 2, r0, b0, rows, columns, weights, bias, input, output);
-            else forward_tile(4, 1, r0, b0, rows, columns, weights, bias, input, output);
-        }
-        for (; r0 < rows; r0++) {
-            if (B == 2) forward_tile(1, 2, r0, b0, rows, columns, weights, bias, input, output);
-            else forward_tile(1, 1, r0, b0, rows, columns, weights, bias, input, output);
-        }
-    }
+    matrix_forward_8(rows, columns, batch, weights, bias, input, output);
 }
 
-// C[m0.., n0..] += sum_k A(m, k) * Bm[k, n] for M rows and V vectors of 8 columns: M * V
-// accumulators stay in registers through all K; per k, V loads and M broadcasts feed M * V FMAs.
-AVX2 INLINE void accumulate_tile(
-    int M, int V, long m0, long n0, long N, long K,
-    const float *a, long strideM, long strideK, const float *bm, float *c
+AVX512 void lenet_avx512_matrix_forward(
+    long rows, long columns, long batch, const float *weights, const float *bias, const float *input, float *output
 ) {
-    __m256 acc[3][4];
-    for (int m = 0; m < M; m++)
-        for (int v = 0; v < V; v++) acc[m][v] = _mm256_loadu_ps(c + (m0 + m) * N + n0 + 8 * v);
-    for (long k = 0; k < K; k++) {
-        __m256 bv[4];
-        for (int v = 0; v < V; v++) bv[v] = _mm256_loadu_ps(bm + k * N + n0 + 8 * v);
-        for (int m = 0; m < M; m++) {
-            const __m256 av = _mm256_broadcast_ss(a + (m0 + m) * strideM + k * strideK);
-            for (int v = 0; v < V; v++) acc[m][v] = _mm256_fmadd_ps(av, bv[v], acc[m][v]);
-        }
-    }
-    for (int m = 0; m < M; m++)
-        for (int v = 0; v < V; v++) _mm256_storeu_ps(c + (m0 + m) * N + n0 + 8 * v, acc[m][v]);
+    matrix_forward_16(rows, columns, batch, weights, bias, input, output);
 }
 
 AVX2 void lenet_avx2_multiply_accumulate(
     long M, long N, long K, const float *a, long strideM, long strideK, const float *b, float *c
 ) {
-    const long vectors = N / 8;
-    long m0 = 0;
-    for (; m0 < M; m0 += 3) {
-        const int rowsLeft = M - m0 >= 3 ? 3 : (int)(M - m0);
-        long v = 0;
-        #define TILE(R, V) accumulate_tile(R, V, m0, 8 * v, N, K, a, strideM, strideK, b, c)
-        for (; v + 4 <= vectors; v += 4) {
-            if (rowsLeft == 3) TILE(3, 4); else if (rowsLeft == 2) TILE(2, 4); else TILE(1, 4);
-        }
-        for (; v < vectors; v++) {
-            if (rowsLeft == 3) TILE(3, 1); else if (rowsLeft == 2) TILE(2, 1); else TILE(1, 1);
-        }
-        #undef TILE
-        // Columns past the last whole vector (N % 8 of them), one at a time.
-        for (long m = m0; m < m0 + rowsLeft; m++) {
-            for (long n = 8 * vectors; n < N; n++) {
-                float sum = c[m * N + n];
-                for (long k = 0; k < K; k++) sum += a[m * strideM + k * strideK] * b[k * N + n];
-                c[m * N + n] = sum;
-            }
-        }
-    }
+    multiply_accumulate_8(M, N, K, a, strideM, strideK, b, c);
 }
+
+AVX512 void lenet_avx512_multiply_accumulate(
+    long M, long N, long K, const float *a, long strideM, long strideK, const float *b, float *c
+) {
+    multiply_accumulate_16(M, N, K, a, strideM, strideK, b, c);
+}
+
 // One row at a time: the row's weights are loaded once for the input gradient and the step.
 // Each value goes through exactly the operations of the unfused sequence: dW from a zeroed
 // gradient is fma(g, x, 0), the step is w - (rate * s) * dW with no fusing (intrinsics, and
@@ -144,6 +128,10 @@ AVX2 void lenet_avx2_matrix_backward_step(
 void lenet_avx2_matrix_forward(long rows, long columns, long batch, const float *weights, const float *bias,
     const float *input, float *output) {}
 void lenet_avx2_multiply_accumulate(long M, long N, long K, const float *a, long strideM, long strideK,
+    const float *b, float *c) {}
+void lenet_avx512_matrix_forward(long rows, long columns, long batch, const float *weights, const float *bias,
+    const float *input, float *output) {}
+void lenet_avx512_multiply_accumulate(long M, long N, long K, const float *a, long strideM, long strideK,
     const float *b, float *c) {}
 void lenet_avx2_matrix_backward_step(long rows, long columns, const float *input, const float *outputGradient,
     float *weights, float *bias, const float *weightRates, const float *biasRates, float scale, float *inputGradient) {}

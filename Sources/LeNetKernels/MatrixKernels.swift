@@ -20,8 +20,8 @@ public func matrixForward<S: BinaryFloatingPoint & SIMDScalar>(
     path: KernelPath = .best
 ) {
     if path.usesAVX2(for: S.self) {
-        lenet_avx2_matrix_forward(rows, columns, batch, floats(weights), bias.map(floats), floats(input), floats(output))
-        return
+        let run = path == .avx512 ? lenet_avx512_matrix_forward : lenet_avx2_matrix_forward
+        return run(rows, columns, batch, floats(weights), bias.map(floats), floats(input), floats(output))
     }
     for b in 0..<batch {
         for r in 0..<rows {
@@ -49,10 +49,11 @@ public func matrixBackward<S: BinaryFloatingPoint & SIMDScalar>(
     }
     if path.usesAVX2(for: S.self) {
         let g = floats(outputGradient)
+        let multiplyAccumulate = path == .avx512 ? lenet_avx512_multiply_accumulate : lenet_avx2_multiply_accumulate
         // dW = Gᵀ X: A(r, b) = g[b * rows + r].
-        lenet_avx2_multiply_accumulate(rows, columns, batch, g, 1, rows, floats(input), floats(weightGradient))
+        multiplyAccumulate(rows, columns, batch, g, 1, rows, floats(input), floats(weightGradient))
         // dX = G W: A(b, r) = g[b * rows + r].
-        if let dx = inputGradient { lenet_avx2_multiply_accumulate(batch, columns, rows, g, rows, 1, floats(weights), floats(dx)) }
+        if let dx = inputGradient { multiplyAccumulate(batch, columns, rows, g, rows, 1, floats(weights), floats(dx)) }
         return
     }
     for b in 0..<batch {

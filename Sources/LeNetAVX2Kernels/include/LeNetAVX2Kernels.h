@@ -133,6 +133,20 @@ void lenet_avx2_multiply_accumulate(
     const float *b,           // [K, N]
     float *c);                // [M, N], accumulated
 
+/// The two above in 512-bit vectors (16 lanes): the same sums in another order.
+void lenet_avx512_matrix_forward(
+    long rows, long columns, long batch,
+    const float *weights,     // [rows, columns]
+    const float *bias,        // [rows] or NULL
+    const float *input,       // [batch, columns]
+    float *output);           // [batch, rows]
+void lenet_avx512_multiply_accumulate(
+    long M, long N, long K,
+    const float *a,           // A(m,k) at a[m * strideM + k * strideK]
+    long strideM, long strideK,
+    const float *b,           // [K, N]
+    float *c);                // [M, N], accumulated
+
 /// Online SDLM on one sample of a fully connected layer, in one pass over its weights:
 /// dX[c] += sum_r g[r] * W[r,c] with the weights before the step, then
 /// W[r,c] -= (rate[r,c] * scale) * (g[r] * x[c]) and b[r] -= (biasRate[r] * scale) * g[r].
