@@ -41,52 +41,77 @@ AVX2 static inline void store_interleaved4(float *row, __m128 even, __m128 odd) 
     _mm_storeu_ps(row + 4, _mm_unpackhi_ps(even, odd));
 }
 
+// What a forward block computes from its four inputs (a constant wherever inlined).
+enum { MAXIMUM, AVERAGE, SUBSAMPLING };
+
 // Max: maxps(a, b) is a > b ? a : b, the Swift loop's select (NaN included). Average:
-// ((a + b) + c) + d, then times 1/4, the Swift loop's order. So the paths agree bit for bit.
-// `maximum` is a constant wherever these are inlined.
-AVX2 static inline void forward8(bool maximum, const float *r0, const float *r1, float *out, long x) {
+// ((a + b) + c) + d, then times 1/4, the Swift loop's order. Subsampling (LeNet-5's S2 and
+// S4): the same sum, then w * s + bias unfused (intrinsics, and separate statements in the
+// scalar form, which clang does not contract). So the paths agree bit for bit.
+AVX2 static inline void forward8(int kind, float w, float bias, const float *r0, const float *r1, float *out, long x) {
     __m256 e0, o0, e1, o1;
     split_even_odd(r0 + 2 * x, &e0, &o0);
     split_even_odd(r1 + 2 * x, &e1, &o1);
-    _mm256_storeu_ps(out + x, maximum ? _mm256_max_ps(_mm256_max_ps(e0, o0), _mm256_max_ps(e1, o1))
-                                      : _mm256_mul_ps(_mm256_add_ps(_mm256_add_ps(_mm256_add_ps(e0, o0), e1), o1),
-                                                      _mm256_set1_ps(0.25f)));
+    const __m256 s = _mm256_add_ps(_mm256_add_ps(_mm256_add_ps(e0, o0), e1), o1);
+    _mm256_storeu_ps(out + x, kind == MAXIMUM ? _mm256_max_ps(_mm256_max_ps(e0, o0), _mm256_max_ps(e1, o1))
+                              : kind == AVERAGE ? _mm256_mul_ps(s, _mm256_set1_ps(0.25f))
+                              : _mm256_add_ps(_mm256_mul_ps(_mm256_set1_ps(w), s), _mm256_set1_ps(bias)));
 }
 
-AVX2 static inline void forward4(bool maximum, const float *r0, const float *r1, float *out, long x) {
+AVX2 static inline void forward4(int kind, float w, float bias, const float *r0, const float *r1, float *out, long x) {
     __m128 e0, o0, e1, o1;
     split_even_odd4(r0 + 2 * x, &e0, &o0);
     split_even_odd4(r1 + 2 * x, &e1, &o1);
-    _mm_storeu_ps(out + x, maximum ? _mm_max_ps(_mm_max_ps(e0, o0), _mm_max_ps(e1, o1))
-                                   : _mm_mul_ps(_mm_add_ps(_mm_add_ps(_mm_add_ps(e0, o0), e1), o1), _mm_set1_ps(0.25f)));
+    const __m128 s = _mm_add_ps(_mm_add_ps(_mm_add_ps(e0, o0), e1), o1);
+    _mm_storeu_ps(out + x, kind == MAXIMUM ? _mm_max_ps(_mm_max_ps(e0, o0), _mm_max_ps(e1, o1))
+                           : kind == AVERAGE ? _mm_mul_ps(s, _mm_set1_ps(0.25f))
+                           : _mm_add_ps(_mm_mul_ps(_mm_set1_ps(w), s), _mm_set1_ps(bias)));
 }
 
-static inline void forward1(bool maximum, const float *r0, const float *r1, float *out, long x) {
+static inline void forward1(int kind, float w, float bias, const float *r0, const float *r1, float *out, long x) {
     const float a = r0[2 * x], b = r0[2 * x + 1], c = r1[2 * x], d = r1[2 * x + 1];
-    if (maximum) {
+    if (kind == MAXIMUM) {
         const float ab = a > b ? a : b, cd = c > d ? c : d;
         out[x] = ab > cd ? ab : cd;
+        return;
+    }
+    const float s = a + b + c + d;
+    if (kind == AVERAGE) {
+        out[x] = s * 0.25f;
     } else {
-        out[x] = (a + b + c + d) * 0.25f;
+        const float m = w * s;
+        out[x] = m + bias;
     }
 }
 
-AVX2 INLINE void pooling_forward(bool maximum, long rows, long inW, const float *input, float *output) {
+AVX2 INLINE void pooling_forward(int kind, float w, float bias, long rows, long inW, const float *input, float *output) {
     const long ow = inW / 2;
     for (long r = 0; r < rows; r++) {
         const float *r0 = input + 2 * r * inW, *r1 = r0 + inW;
         float *out = output + r * ow;
-        FOR_EACH_BLOCK(ow, x, forward8(maximum, r0, r1, out, x), forward4(maximum, r0, r1, out, x),
-                       forward1(maximum, r0, r1, out, x))
+        FOR_EACH_BLOCK(ow, x, forward8(kind, w, bias, r0, r1, out, x), forward4(kind, w, bias, r0, r1, out, x),
+                       forward1(kind, w, bias, r0, r1, out, x))
     }
 }
 
 AVX2 void lenet_avx2_max_pooling_forward(long rows, long inW, const float *input, float *output) {
-    pooling_forward(true, rows, inW, input, output);
+    pooling_forward(MAXIMUM, 0, 0, rows, inW, input, output);
 }
 
 AVX2 void lenet_avx2_average_pooling_forward(long rows, long inW, const float *input, float *output) {
-    pooling_forward(false, rows, inW, input, output);
+    pooling_forward(AVERAGE, 0, 0, rows, inW, input, output);
+}
+
+// A plane (inH / 2 output rows) at a time, each with its channel's coefficient and bias.
+AVX2 void lenet_avx2_subsampling_forward(
+    long planes, long channels, long inH, long inW,
+    const float *input, const float *coefficients, const float *bias, float *output
+) {
+    for (long p = 0; p < planes; p++) {
+        const long c = p % channels;
+        pooling_forward(SUBSAMPLING, coefficients[c], bias[c], inH / 2, inW, input + p * inH * inW,
+                        output + p * (inH / 2) * (inW / 2));
+    }
 }
 
 // The first of a, b, c, d (row by row) equal to the maximum m takes g. As masks: and-ing g
@@ -177,4 +202,6 @@ void lenet_avx2_max_pooling_backward(long rows, long inW, const float *input, co
 void lenet_avx2_average_pooling_forward(long rows, long inW, const float *input, float *output) {}
 void lenet_avx2_average_pooling_backward(long rows, long inW, const float *outputGradient, float share,
     float *inputGradient) {}
+void lenet_avx2_subsampling_forward(long planes, long channels, long inH, long inW,
+    const float *input, const float *coefficients, const float *bias, float *output) {}
 #endif
