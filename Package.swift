@@ -31,8 +31,9 @@ let package = Package(
             pkgConfig: "libpng",
             providers: [.apt(["libpng-dev"]), .brew(["libpng"])]
         ),
-        // AVX2 + FMA kernels in C, each function compiled for AVX2 by a target attribute (no
-        // build flags), called by LeNetKernels after a runtime CPU check.
+        // AVX2 + FMA kernels in C (and AVX-512 ones for the batch convolutions, matrices and
+        // tanh), each function compiled for its instructions by a target attribute (no build
+        // flags), called by LeNetKernels after a runtime CPU check.
         .target(name: "LeNetAVX2Kernels", exclude: ["README.md"]),
         // A pool of spinning worker threads for a batch's chunks (C, pthreads).
         .target(name: "LeNetWorkers", exclude: ["README.md"]),

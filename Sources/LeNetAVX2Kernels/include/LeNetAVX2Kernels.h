@@ -1,6 +1,7 @@
 // AVX2 + FMA kernels for 32-bit floats, compiled without any build flag: each function carries
 // __attribute__((target("avx2,fma"))) and may only be called when lenet_avx2_fma_available()
-// says the CPU (and the operating system, for the 256-bit registers) supports them.
+// says the CPU (and the operating system, for the 256-bit registers) supports them. The
+// lenet_avx512_* functions carry target("avx512f,...") and need lenet_avx512_available().
 // LeNetKernels dispatches to them and keeps its portable Swift SIMD kernels as the fallback.
 // Layouts and meanings are those of the Swift kernels of the same name; every pointer argument
 // carries its shape.
