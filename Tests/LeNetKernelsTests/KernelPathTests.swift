@@ -5,10 +5,11 @@ import LeNetKernels
 @Suite struct KernelPathTests {
     #if os(Linux) && arch(x86_64)
     /// The CPUID/XGETBV check against the kernel's own reading of the CPU flags.
-    @Test func avx2AvailabilityAgreesWithProcCpuinfo() throws {
+    @Test func availabilityAgreesWithProcCpuinfo() throws {
         let info = try String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)
         let flags = Set(info.split(separator: "\n").first { $0.hasPrefix("flags") }?.split(separator: " ").map(String.init) ?? [])
         #expect(KernelPath.isAvailable(.avx2FMA) == (flags.contains("avx2") && flags.contains("fma")))
+        #expect(KernelPath.isAvailable(.avx512) == (flags.contains("avx512f") && KernelPath.isAvailable(.avx2FMA)))
     }
     #endif
 

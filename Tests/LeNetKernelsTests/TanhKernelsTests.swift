@@ -28,8 +28,7 @@ import LeNetKernels
     }
 
     /// AVX-512 does AVX2's operations on twice the lanes, its tail in a masked vector.
-    @Test func avx512EqualsAVX2BitForBit() throws {
-        try #require(KernelPath.isAvailable(.avx512), "needs AVX-512")
+    @Test(.enabled(if: KernelPath.isAvailable(.avx512), "needs AVX-512")) func avx512EqualsAVX2BitForBit() {
         let x = Array(Self.points.prefix(1_011))
         var wide = [Float](repeating: .nan, count: x.count), narrow = wide
         scaledTanh(x, into: &wide, count: x.count, amplitude: 1.7159, slope: 2.0 / 3, path: .avx512)
