@@ -93,6 +93,7 @@ static inline long block_width(long n, long most) {
 #define MOST_M1 8
 #define MOST_WINDOW 5
 #define MOST_DIN(k) ((15 - (k)) / 2 < 6 ? (15 - (k)) / 2 : 6)  // 2X sums, K weights and dOut in 16 registers
+#define MOST_P 2
 #include "LanesTemplate.h"
 #undef LANES
 #undef VEC
@@ -112,6 +113,7 @@ static inline long block_width(long n, long most) {
 #undef MOST_M1
 #undef MOST_WINDOW
 #undef MOST_DIN
+#undef MOST_P
 
 // 16 lanes, 32 registers of 512 bits: blocks of up to 24 sums (two FMA units of 4 cycles'
 // latency keep 8 in flight; wider blocks load each input vector for more of them).
@@ -133,6 +135,7 @@ static inline long block_width(long n, long most) {
 #define MOST_M1 12
 #define MOST_WINDOW 10
 #define MOST_DIN(k) ((31 - (k)) / 2 < 12 ? (31 - (k)) / 2 : 12)
+#define MOST_P 4
 #include "LanesTemplate.h"
 
 AVX2 void lenet_avx2_convolution_forward_batch(

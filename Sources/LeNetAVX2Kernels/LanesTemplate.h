@@ -155,7 +155,7 @@ TARGET static void NAME(forward_group)(
     NAME(from_lanes)(outLanes, count, outCount, output, false);
 }
 
-// dW of (output map o[p], input map i) for P = 1 or 2 output maps at once, kernel row ky:
+// dW of (output map o[p], input map i) for P <= MOST_P output maps at once, kernel row ky:
 // per output position, P gradient loads and k input loads feed P * k FMAs.
 TARGET INLINE void NAME(weight_gradient_row)(
     int P, int K, const long *o, long i, long ky, long inC, long inH, long inW, long oh, long ow,
@@ -165,14 +165,14 @@ TARGET INLINE void NAME(weight_gradient_row)(
     // rounding error grows with oh + ow, not oh * ow. The row sums are added as vectors and
     // the lanes once at the end: a horizontal sum per row and tap had cost about as many
     // instructions as a 10-wide row's FMAs.
-    VEC total[2][8];
+    VEC total[MOST_P][8];
     for (int p = 0; p < P; p++) for (int kx = 0; kx < K; kx++) total[p][kx] = vzero();
     for (long y = 0; y < oh; y++) {
-        VEC acc[2][8];
+        VEC acc[MOST_P][8];
         for (int p = 0; p < P; p++) for (int kx = 0; kx < K; kx++) acc[p][kx] = vzero();
         const float *row = in + ((i * inH + y + ky) * inW) * LANES;
         for (long x = 0; x < ow; x++) {
-            VEC g[2];
+            VEC g[MOST_P];
             for (int p = 0; p < P; p++) g[p] = vload(dOut + ((o[p] * oh + y) * ow + x) * LANES);
             for (int kx = 0; kx < K; kx++) {
                 const VEC v = vload(row + (x + kx) * LANES);
@@ -232,21 +232,20 @@ TARGET static void NAME(backward_lanes)(
         for (long j = 0; j < oh * ow; j++) sum = vadd(sum, vload(dOut + (o * oh * ow + j) * LANES));
         dBias[o] += vhsum(sum);
     }
-    // For each input map, the output maps reading it, two at a time (the last one alone when odd).
+    // For each input map, the output maps reading it, MOST_P at a time (fewer at the end).
     for (long i = 0; i < inC; i++) {
-        long readers[2], n = 0;
+        long readers[MOST_P], n = 0;
         for (long o = 0; o <= outC; o++) {
             if (o < outC && is_connected(connected, o, i, inC)) readers[n++] = o;
-            if (n == 2 || (o == outC && n == 1)) {
+            if (n == MOST_P || (o == outC && n > 0)) {
                 for (long ky = 0; ky < k; ky++) {
+                    #define R(PP) NAME(weight_gradient_row)(PP, K, readers, i, ky, inC, inH, inW, oh, ow, in, dOut, dW)
                     switch (k) {
-                        #define KS(K) case K: \
-                            if (n == 2) NAME(weight_gradient_row)(2, K, readers, i, ky, inC, inH, inW, oh, ow, in, dOut, dW); \
-                            else NAME(weight_gradient_row)(1, K, readers, i, ky, inC, inH, inW, oh, ow, in, dOut, dW); \
-                            break
-                        KS(1); KS(2); KS(3); KS(4); KS(5); KS(6); KS(7); KS(8);
+                        #define KS(KK) case KK: { enum { K = KK }; SWITCH_X(n, MOST_P, R) } break;
+                        KS(1) KS(2) KS(3) KS(4) KS(5) KS(6) KS(7) KS(8)
                         #undef KS
                     }
+                    #undef R
                 }
                 n = 0;
             }
