@@ -37,7 +37,7 @@ public struct BenchmarkResult: Sendable, Codable {
 }
 
 public enum Benchmark {
-    /// The kernels this process runs (`avx2-fma` or `portable-simd`, see `KernelPath`).
+    /// The kernels this process runs (`avx512`, `avx2-fma` or `portable-simd`, see `KernelPath`).
     public static var kernels: String { KernelPath.best.rawValue }
 
     /// Multiply-add throughput of the kernels this process runs, GFLOP/s, on one core and on
