@@ -17,10 +17,10 @@ public struct TrainingConfiguration: Sendable, Codable, Hashable {
     /// LeNet-5, LeNet-1 and the MLPs: the paper's recipe (SDLM with μ = 0.02, one sample at a
     /// time, 20 passes, the paper's schedule of ε); the modern LeNet-5: Adam on minibatches of
     /// 64, its step falling linearly from 0.008 to 0 over 2 passes, which reached 99% fastest of
-    /// what we tried (test error after 2 passes 0.99%, 0.87%, 0.89% for seeds 1-3; the earlier
-    /// recipe, a step of 0.002 times 0.7 per pass, first went under 1% after 5 passes, 0.87%
-    /// after 8; see the README). The MLPs share
-    /// LeNet-5's three departures below (measured on `mlp-300` with the paper's criterion:
+    /// what we tried (test error after 2 passes 0.99%, 0.87%, 0.89% for seeds 1-3 on the AVX2
+    /// kernels, 0.95%, 0.83%, 0.77% on the AVX-512 ones; the earlier recipe, a step of 0.002
+    /// times 0.7 per pass, first went under 1% after 5 passes, 0.87% after 8; see the README).
+    /// The MLPs share LeNet-5's three departures below (measured on `mlp-300` with the paper's criterion:
     /// μ = 0.02 with the warm-up 3.20%, not learning without it (70% error); LeNet-5's
     /// settings 4.67%, the paper's 4.7%; with softmax cross-entropy instead, 2.60%).
     ///

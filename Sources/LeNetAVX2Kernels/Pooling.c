@@ -47,25 +47,25 @@ enum { MAXIMUM, AVERAGE, SUBSAMPLING };
 // Max: maxps(a, b) is a > b ? a : b, the Swift loop's select (NaN included). Average:
 // ((a + b) + c) + d, then times 1/4, the Swift loop's order. Subsampling (LeNet-5's S2 and
 // S4): the same sum, then w * s + bias unfused (intrinsics, and separate statements in the
-// scalar form, which clang does not contract). So the paths agree bit for bit.
+// scalar form, which clang does not contract). So the paths agree bit for bit. Written once
+// for the 8- and 4-wide blocks (P: _mm256 or _mm).
+#define COMBINE(P, kind, w, bias, e0, o0, e1, o1)                                                    \
+    ((kind) == MAXIMUM ? P##_max_ps(P##_max_ps(e0, o0), P##_max_ps(e1, o1))                          \
+     : (kind) == AVERAGE ? P##_mul_ps(P##_add_ps(P##_add_ps(P##_add_ps(e0, o0), e1), o1), P##_set1_ps(0.25f)) \
+     : P##_add_ps(P##_mul_ps(P##_set1_ps(w), P##_add_ps(P##_add_ps(P##_add_ps(e0, o0), e1), o1)), P##_set1_ps(bias)))
+
 AVX2 static inline void forward8(int kind, float w, float bias, const float *r0, const float *r1, float *out, long x) {
     __m256 e0, o0, e1, o1;
     split_even_odd(r0 + 2 * x, &e0, &o0);
     split_even_odd(r1 + 2 * x, &e1, &o1);
-    const __m256 s = _mm256_add_ps(_mm256_add_ps(_mm256_add_ps(e0, o0), e1), o1);
-    _mm256_storeu_ps(out + x, kind == MAXIMUM ? _mm256_max_ps(_mm256_max_ps(e0, o0), _mm256_max_ps(e1, o1))
-                              : kind == AVERAGE ? _mm256_mul_ps(s, _mm256_set1_ps(0.25f))
-                              : _mm256_add_ps(_mm256_mul_ps(_mm256_set1_ps(w), s), _mm256_set1_ps(bias)));
+    _mm256_storeu_ps(out + x, COMBINE(_mm256, kind, w, bias, e0, o0, e1, o1));
 }
 
 AVX2 static inline void forward4(int kind, float w, float bias, const float *r0, const float *r1, float *out, long x) {
     __m128 e0, o0, e1, o1;
     split_even_odd4(r0 + 2 * x, &e0, &o0);
     split_even_odd4(r1 + 2 * x, &e1, &o1);
-    const __m128 s = _mm_add_ps(_mm_add_ps(_mm_add_ps(e0, o0), e1), o1);
-    _mm_storeu_ps(out + x, kind == MAXIMUM ? _mm_max_ps(_mm_max_ps(e0, o0), _mm_max_ps(e1, o1))
-                           : kind == AVERAGE ? _mm_mul_ps(s, _mm_set1_ps(0.25f))
-                           : _mm_add_ps(_mm_mul_ps(_mm_set1_ps(w), s), _mm_set1_ps(bias)));
+    _mm_storeu_ps(out + x, COMBINE(_mm, kind, w, bias, e0, o0, e1, o1));
 }
 
 static inline void forward1(int kind, float w, float bias, const float *r0, const float *r1, float *out, long x) {
@@ -115,18 +115,22 @@ AVX2 void lenet_avx2_subsampling_forward(
 }
 
 // The first of a, b, c, d (row by row) equal to the maximum m takes g. As masks: and-ing g
-// with a mask gives g or +0, the Swift loop's select.
+// with a mask gives g or +0, the Swift loop's select. fa, fb, fc pick a, b, c; d takes what is
+// not `taken`. Written once for both widths (P: _mm256 or _mm).
+#define FIRST_MAXIMUM(P, VEC, a, b, c, m)                                \
+    const VEC fa = P##_cmp_ps(a, m, _CMP_EQ_OQ);                         \
+    const VEC fb = P##_andnot_ps(fa, P##_cmp_ps(b, m, _CMP_EQ_OQ));      \
+    const VEC ab = P##_or_ps(fa, fb);                                    \
+    const VEC fc = P##_andnot_ps(ab, P##_cmp_ps(c, m, _CMP_EQ_OQ));      \
+    const VEC taken = P##_or_ps(ab, fc);
+
 AVX2 static inline void max_backward8(const float *r0, const float *r1, const float *top, const float *gr,
                                       float *d0, float *d1, long x) {
     __m256 e0, o0, e1, o1;
     split_even_odd(r0 + 2 * x, &e0, &o0);
     split_even_odd(r1 + 2 * x, &e1, &o1);
     const __m256 m = _mm256_loadu_ps(top + x), g = _mm256_loadu_ps(gr + x);
-    const __m256 fa = _mm256_cmp_ps(e0, m, _CMP_EQ_OQ);
-    const __m256 fb = _mm256_andnot_ps(fa, _mm256_cmp_ps(o0, m, _CMP_EQ_OQ));
-    const __m256 ab = _mm256_or_ps(fa, fb);
-    const __m256 fc = _mm256_andnot_ps(ab, _mm256_cmp_ps(e1, m, _CMP_EQ_OQ));
-    const __m256 taken = _mm256_or_ps(ab, fc);
+    FIRST_MAXIMUM(_mm256, __m256, e0, o0, e1, m)
     store_interleaved(d0 + 2 * x, _mm256_and_ps(fa, g), _mm256_and_ps(fb, g));
     store_interleaved(d1 + 2 * x, _mm256_and_ps(fc, g), _mm256_andnot_ps(taken, g));
 }
@@ -137,11 +141,7 @@ AVX2 static inline void max_backward4(const float *r0, const float *r1, const fl
     split_even_odd4(r0 + 2 * x, &e0, &o0);
     split_even_odd4(r1 + 2 * x, &e1, &o1);
     const __m128 m = _mm_loadu_ps(top + x), g = _mm_loadu_ps(gr + x);
-    const __m128 fa = _mm_cmpeq_ps(e0, m);
-    const __m128 fb = _mm_andnot_ps(fa, _mm_cmpeq_ps(o0, m));
-    const __m128 ab = _mm_or_ps(fa, fb);
-    const __m128 fc = _mm_andnot_ps(ab, _mm_cmpeq_ps(e1, m));
-    const __m128 taken = _mm_or_ps(ab, fc);
+    FIRST_MAXIMUM(_mm, __m128, e0, o0, e1, m)
     store_interleaved4(d0 + 2 * x, _mm_and_ps(fa, g), _mm_and_ps(fb, g));
     store_interleaved4(d1 + 2 * x, _mm_and_ps(fc, g), _mm_andnot_ps(taken, g));
 }

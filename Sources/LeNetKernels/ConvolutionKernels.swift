@@ -200,7 +200,7 @@ public func convolutionForwardNaive<S: BinaryFloatingPoint>(
 
 // MARK: batches
 
-/// Below this many samples the lanes kernels (eight samples per vector) leave too many lanes
+/// Below this many samples the lanes kernels (8 or 16 samples per vector) leave too many lanes
 /// empty; the batch kernels then run the one-image kernels sample by sample.
 public let lanesMinimumBatch = 4
 
@@ -217,7 +217,8 @@ extension ConvolutionShape {
 }
 
 /// ``convolutionForward(_:input:weights:bias:connected:output:path:)`` for each sample of a batch.
-/// C5's shape (see ``ConvolutionShape/coversInput``) runs on the matrix kernels. On the AVX2 path with at least ``lanesMinimumBatch`` samples: eight samples per vector, so
+/// C5's shape (see ``ConvolutionShape/coversInput``) runs on the matrix kernels. On the AVX2 and
+/// AVX-512 paths with at least ``lanesMinimumBatch`` samples: 8 or 16 samples per vector, so
 /// every lane is useful whatever the map's width, and blocks of output maps share each input
 /// vector loaded (Lanes.c in LeNetAVX2Kernels).
 @inlinable

@@ -70,7 +70,7 @@ void lenet_avx2_convolution_input_gradient(
 /// The scratch lenet_avx2_convolution_input_gradient needs, in bytes.
 long lenet_convolution_input_gradient_scratch(long inC, long outC, long inH, long inW, long k);
 
-/// convolution forward over a batch, eight samples per vector (the "lanes" layout, see
+/// convolution forward over a batch, eight samples per 256-bit vector (the "lanes" layout, see
 /// Lanes.c): the batch is transposed into it and back through a per-thread scratch buffer.
 /// Same meaning as lenet_avx2_convolution_forward for each sample. Requires k <= 8.
 void lenet_avx2_convolution_forward_batch(
