@@ -116,4 +116,28 @@ public struct Convolution: LayerDescription {
                                 biasGradient: parameterGradient + shape.weightCount, inputGradient: inputGradient)
         }
     }
+
+    func forward(
+        parameters: UnsafePointer<Float>, input: UnsafePointer<Float>, squashing: Squashing, output: UnsafeMutablePointer<Float>,
+        batch: Int
+    ) {
+        table.connected.withUnsafeBufferPointer { t in
+            convolutionForward(shape, batch: batch, input: input, weights: parameters, bias: parameters + shape.weightCount,
+                               connected: table.isFull ? nil : t.baseAddress, squashing: squashing, output: output)
+        }
+    }
+
+    func backward(
+        parameters: UnsafePointer<Float>, input: UnsafePointer<Float>, squashing: Squashing, squashed: UnsafePointer<Float>,
+        outputGradient: UnsafeMutablePointer<Float>, inputGradient: UnsafeMutablePointer<Float>?,
+        parameterGradient: UnsafeMutablePointer<Float>, batch: Int
+    ) {
+        inputGradient?.update(repeating: 0, count: shape.inputCount * batch)
+        table.connected.withUnsafeBufferPointer { t in
+            convolutionBackward(shape, batch: batch, input: input, weights: parameters, connected: table.isFull ? nil : t.baseAddress,
+                                squashing: squashing, squashed: squashed, outputGradient: outputGradient,
+                                weightGradient: parameterGradient, biasGradient: parameterGradient + shape.weightCount,
+                                inputGradient: inputGradient)
+        }
+    }
 }

@@ -117,6 +117,38 @@ public enum Layer: Sendable {
         }
     }
 
+    /// The squashing this layer's kernels can apply to their outputs in the same pass (see
+    /// ``Squashing``) when `next` follows it: LeNet's scaled tanh after a convolution. Not after
+    /// C5: it runs as a matrix, whose kernels do not fuse it, and online SDLM steps it inside
+    /// its own backward.
+    func squashing(before next: Layer) -> Squashing? {
+        guard case .convolution = self, !stepsInBackward, case .activation(let a) = next, a.function == .scaledTanh
+        else { return nil }
+        return Squashing(amplitude: Float(ActivationLayer.tanhAmplitude), slope: Float(ActivationLayer.tanhSlope))
+    }
+
+    /// `forward`, then `squashing` over the outputs, in Float: the layer and the activation after it
+    /// in one pass (see ``squashing(before:)``).
+    func forward<S: NetworkScalar>(
+        parameters: UnsafePointer<S>, input: UnsafePointer<S>, squashing: Squashing, output: UnsafeMutablePointer<S>, batch: Int
+    ) {
+        guard case .convolution(let l) = self else { preconditionFailure("\(description.name) fuses no squashing") }
+        l.forward(parameters: floats(parameters), input: floats(input), squashing: squashing, output: floats(output), batch: batch)
+    }
+
+    /// `backward` of ``forward(parameters:input:squashing:output:batch:)`` from dE/dy and the
+    /// squashed outputs y; `outputGradient` may be overwritten.
+    func backward<S: NetworkScalar>(
+        parameters: UnsafePointer<S>, input: UnsafePointer<S>, squashing: Squashing, squashed: UnsafePointer<S>,
+        outputGradient: UnsafeMutablePointer<S>, inputGradient: UnsafeMutablePointer<S>?,
+        parameterGradient: UnsafeMutablePointer<S>, batch: Int
+    ) {
+        guard case .convolution(let l) = self else { preconditionFailure("\(description.name) fuses no squashing") }
+        l.backward(parameters: floats(parameters), input: floats(input), squashing: squashing, squashed: floats(squashed),
+                   outputGradient: floats(outputGradient), inputGradient: inputGradient.map(floats),
+                   parameterGradient: floats(parameterGradient), batch: batch)
+    }
+
     /// Whether online SDLM applies this layer's step inside its backward pass
     /// (``backwardStep(parameters:rates:scale:input:outputGradient:inputGradient:)``): the layers
     /// that are one matrix, weights `[outputs, inputs]` then biases (fully connected layers, and
@@ -188,4 +220,17 @@ private func squares<S: NetworkScalar>(_ x: UnsafePointer<S>, count: Int) -> Uns
     let y = UnsafeMutablePointer<S>.allocate(capacity: max(count, 1))
     for i in 0..<count { y[i] = x[i] * x[i] }
     return y
+}
+
+/// The fused kernels run in Float only; the network asks for them only when `S` is `Float`.
+@inline(__always)
+private func floats<S: NetworkScalar>(_ p: UnsafePointer<S>) -> UnsafePointer<Float> {
+    precondition(S.self == Float.self, "fused squashing runs in Float")
+    return UnsafeRawPointer(p).assumingMemoryBound(to: Float.self)
+}
+
+@inline(__always)
+private func floats<S: NetworkScalar>(_ p: UnsafeMutablePointer<S>) -> UnsafeMutablePointer<Float> {
+    precondition(S.self == Float.self, "fused squashing runs in Float")
+    return UnsafeMutableRawPointer(p).assumingMemoryBound(to: Float.self)
 }

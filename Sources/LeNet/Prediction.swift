@@ -46,9 +46,13 @@ extension Network where S == Float {
     public func featureMaps(sample b: Int = 0) -> [FeatureMaps] {
         var stages: [FeatureMaps] = []
         for (l, layer) in layers.enumerated() {
-            let maps = FeatureMaps(name: layer.description.name.uppercased(), shape: layer.description.outputShape,
-                                   values: Array(output(ofLayer: l, sample: b)))
-            if case .activation = layer, !stages.isEmpty { stages[stages.count - 1].values = maps.values } else { stages.append(maps) }
+            if case .activation = layer, !stages.isEmpty {
+                stages[stages.count - 1].values = Array(output(ofLayer: l, sample: b))
+                continue
+            }
+            // A layer that squashes its own outputs keeps only the activation's, read next.
+            stages.append(FeatureMaps(name: layer.description.name.uppercased(), shape: layer.description.outputShape,
+                                      values: isFused(l + 1) ? [] : Array(output(ofLayer: l, sample: b))))
         }
         return stages
     }

@@ -5,6 +5,7 @@
 #include <immintrin.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include "LeNetAVX2Kernels.h"
 
 // Compiles a function for AVX2 + FMA whatever the build's flags; callable only after
 // lenet_avx2_fma_available().
@@ -32,6 +33,51 @@ AVX2 static inline void split_even_odd(const float *row, __m256 *even, __m256 *o
     const __m256 a = _mm256_loadu_ps(row), b = _mm256_loadu_ps(row + 8);
     *even = _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(_mm256_shuffle_ps(a, b, 0x88)), 0xD8));
     *odd = _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(_mm256_shuffle_ps(a, b, 0xDD)), 0xD8));
+}
+
+// The Swift tanh8: odd degree-13 over even degree-6 rational minimax on [-7.905, 7.905],
+// x itself where |x| < 4e-4. The rational part is written once for both vector widths (P is
+// the intrinsics' prefix, _mm256 or _mm512); it declares p and q, tanh = p / q.
+#define TANH_RATIONAL(P, VEC, v)                                                           \
+    const VEC clamp = P##_set1_ps(7.90531110763549805f);                                 \
+    const VEC x = P##_max_ps(P##_min_ps(v, clamp), P##_sub_ps(P##_setzero_ps(), clamp)); \
+    const VEC x2 = P##_mul_ps(x, x);                                                     \
+    VEC p = P##_set1_ps(-2.76076847742355e-16f);                                         \
+    p = P##_fmadd_ps(p, x2, P##_set1_ps(2.00018790482477e-13f));                         \
+    p = P##_fmadd_ps(p, x2, P##_set1_ps(-8.60467152213735e-11f));                        \
+    p = P##_fmadd_ps(p, x2, P##_set1_ps(5.12229709037114e-08f));                         \
+    p = P##_fmadd_ps(p, x2, P##_set1_ps(1.48572235717979e-05f));                         \
+    p = P##_fmadd_ps(p, x2, P##_set1_ps(6.37261928875436e-04f));                         \
+    p = P##_fmadd_ps(p, x2, P##_set1_ps(4.89352455891786e-03f));                         \
+    p = P##_mul_ps(p, x);                                                                \
+    VEC q = P##_set1_ps(1.19825839466702e-06f);                                          \
+    q = P##_fmadd_ps(q, x2, P##_set1_ps(1.18534705686654e-04f));                         \
+    q = P##_fmadd_ps(q, x2, P##_set1_ps(2.26843463243900e-03f));                         \
+    q = P##_fmadd_ps(q, x2, P##_set1_ps(4.89352518554385e-03f));
+
+AVX2 static inline __m256 tanh8(__m256 v) {
+    TANH_RATIONAL(_mm256, __m256, v)
+    const __m256 small = _mm256_cmp_ps(_mm256_andnot_ps(_mm256_set1_ps(-0.0f), v), _mm256_set1_ps(0.0004f), _CMP_LT_OQ);
+    return _mm256_blendv_ps(_mm256_div_ps(p, q), v, small);
+}
+
+// y = amplitude * tanh(slope * a), the operations of lenet_avx2_scaled_tanh (so fused into a
+// kernel's stores it gives the activation layer's bits).
+AVX2 static inline __m256 squash8(__m256 a, const lenet_squashing *q) {
+    return _mm256_mul_ps(_mm256_set1_ps(q->amplitude), tanh8(_mm256_mul_ps(_mm256_set1_ps(q->slope), a)));
+}
+AVX2 static inline float squash1(float a, const lenet_squashing *q) { return _mm256_cvtss_f32(squash8(_mm256_set1_ps(a), q)); }
+
+// dE/da = (slope / amplitude)(amplitude² - y²) · dE/dy, lenet_avx2_scaled_tanh_backward's
+// operations in its order, none fused.
+AVX2 static inline __m256 squash_gradient8(__m256 y, __m256 g, const lenet_squashing *q) {
+    const __m256 k = _mm256_set1_ps(q->slope / q->amplitude), a2 = _mm256_set1_ps(q->amplitude * q->amplitude);
+    return _mm256_mul_ps(_mm256_mul_ps(k, _mm256_sub_ps(a2, _mm256_mul_ps(y, y))), g);
+}
+static inline float squash_gradient1(float y, float g, const lenet_squashing *q) {
+    const float k = q->slope / q->amplitude, a2 = q->amplitude * q->amplitude;
+    const float yy = y * y, e = a2 - yy, d = k * e;
+    return d * g;
 }
 
 #endif

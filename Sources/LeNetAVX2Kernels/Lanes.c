@@ -140,45 +140,51 @@ static inline long block_width(long n, long most) {
 
 AVX2 void lenet_avx2_convolution_forward_batch(
     long inC, long outC, long inH, long inW, long k, long batch,
-    const float *input, const float *weights, const float *bias, const bool *connected, float *output
+    const float *input, const float *weights, const float *bias, const bool *connected,
+    const lenet_squashing *squashing, float *output
 ) {
     const long inCount = inC * inH * inW, outCount = outC * (inH - k + 1) * (inW - k + 1);
     for (long b = 0; b < batch; b += 8)
         forward_group_8(inC, outC, inH, inW, k, batch - b < 8 ? batch - b : 8, input + b * inCount, weights, bias,
-                        connected, output + b * outCount);
+                        connected, squashing, output + b * outCount);
 }
 
 AVX2 void lenet_avx2_convolution_backward_batch(
     long inC, long outC, long inH, long inW, long k, long batch,
     const float *input, const float *weights, const bool *connected, const float *outputGradient,
-    float *weightGradient, float *biasGradient, float *inputGradient
+    const float *squashed, const lenet_squashing *squashing, float *weightGradient, float *biasGradient,
+    float *inputGradient
 ) {
     const long inCount = inC * inH * inW, outCount = outC * (inH - k + 1) * (inW - k + 1);
     for (long b = 0; b < batch; b += 8)
         backward_group_8(inC, outC, inH, inW, k, batch - b < 8 ? batch - b : 8, input + b * inCount, weights, connected,
-                         outputGradient + b * outCount, weightGradient, biasGradient,
-                         inputGradient ? inputGradient + b * inCount : NULL);
+                         outputGradient + b * outCount, squashed ? squashed + b * outCount : NULL, squashing,
+                         weightGradient, biasGradient, inputGradient ? inputGradient + b * inCount : NULL);
 }
 
 // Groups of 16; a last group of 8 or fewer takes the 8-lane kernels rather than half-empty vectors.
 AVX512 void lenet_avx512_convolution_forward_batch(
     long inC, long outC, long inH, long inW, long k, long batch,
-    const float *input, const float *weights, const float *bias, const bool *connected, float *output
+    const float *input, const float *weights, const float *bias, const bool *connected,
+    const lenet_squashing *squashing, float *output
 ) {
     const long inCount = inC * inH * inW, outCount = outC * (inH - k + 1) * (inW - k + 1);
     for (long b = 0; b < batch; b += 16) {
         const long count = batch - b < 16 ? batch - b : 16;
         if (count > 8)
-            forward_group_16(inC, outC, inH, inW, k, count, input + b * inCount, weights, bias, connected, output + b * outCount);
+            forward_group_16(inC, outC, inH, inW, k, count, input + b * inCount, weights, bias, connected, squashing,
+                             output + b * outCount);
         else
-            forward_group_8(inC, outC, inH, inW, k, count, input + b * inCount, weights, bias, connected, output + b * outCount);
+            forward_group_8(inC, outC, inH, inW, k, count, input + b * inCount, weights, bias, connected, squashing,
+                            output + b * outCount);
     }
 }
 
 AVX512 void lenet_avx512_convolution_backward_batch(
     long inC, long outC, long inH, long inW, long k, long batch,
     const float *input, const float *weights, const bool *connected, const float *outputGradient,
-    float *weightGradient, float *biasGradient, float *inputGradient
+    const float *squashed, const lenet_squashing *squashing, float *weightGradient, float *biasGradient,
+    float *inputGradient
 ) {
     const long inCount = inC * inH * inW, outCount = outC * (inH - k + 1) * (inW - k + 1);
     for (long b = 0; b < batch; b += 16) {
@@ -186,21 +192,27 @@ AVX512 void lenet_avx512_convolution_backward_batch(
         float *dIn = inputGradient ? inputGradient + b * inCount : NULL;
         if (count > 8)
             backward_group_16(inC, outC, inH, inW, k, count, input + b * inCount, weights, connected,
-                              outputGradient + b * outCount, weightGradient, biasGradient, dIn);
+                              outputGradient + b * outCount, squashed ? squashed + b * outCount : NULL, squashing,
+                              weightGradient, biasGradient, dIn);
         else
             backward_group_8(inC, outC, inH, inW, k, count, input + b * inCount, weights, connected,
-                             outputGradient + b * outCount, weightGradient, biasGradient, dIn);
+                             outputGradient + b * outCount, squashed ? squashed + b * outCount : NULL, squashing,
+                             weightGradient, biasGradient, dIn);
     }
 }
 #else
 void lenet_avx2_convolution_forward_batch(long inC, long outC, long inH, long inW, long k, long batch,
-    const float *input, const float *weights, const float *bias, const bool *connected, float *output) {}
+    const float *input, const float *weights, const float *bias, const bool *connected,
+    const lenet_squashing *squashing, float *output) {}
 void lenet_avx2_convolution_backward_batch(long inC, long outC, long inH, long inW, long k, long batch,
     const float *input, const float *weights, const bool *connected, const float *outputGradient,
-    float *weightGradient, float *biasGradient, float *inputGradient) {}
+    const float *squashed, const lenet_squashing *squashing, float *weightGradient, float *biasGradient,
+    float *inputGradient) {}
 void lenet_avx512_convolution_forward_batch(long inC, long outC, long inH, long inW, long k, long batch,
-    const float *input, const float *weights, const float *bias, const bool *connected, float *output) {}
+    const float *input, const float *weights, const float *bias, const bool *connected,
+    const lenet_squashing *squashing, float *output) {}
 void lenet_avx512_convolution_backward_batch(long inC, long outC, long inH, long inW, long k, long batch,
     const float *input, const float *weights, const bool *connected, const float *outputGradient,
-    float *weightGradient, float *biasGradient, float *inputGradient) {}
+    const float *squashed, const lenet_squashing *squashing, float *weightGradient, float *biasGradient,
+    float *inputGradient) {}
 #endif

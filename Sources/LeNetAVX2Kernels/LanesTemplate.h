@@ -9,26 +9,37 @@
 
 // lanes[j, s] = samples[s, j] for s < count, 0 for the lanes beyond: 8 x 8 blocks transposed
 // in registers (one value at a time, they took a quarter of C1's time), each 8 samples into
-// their half of the lane vector; the last size % 8 values one at a time.
-TARGET static void NAME(to_lanes)(const float *samples, long count, long size, float *lanes) {
+// their half of the lane vector; the last size % 8 values one at a time. With a squashing,
+// samples is dE/dy and `squashed` is y, and what goes into the lanes is dE/da.
+TARGET static void NAME(to_lanes)(const float *samples, const float *squashed, const lenet_squashing *squashing,
+                                  long count, long size, float *lanes) {
     long j = 0;
     for (; j + 8 <= size; j += 8) {
         for (long h = 0; h < LANES; h += 8) {
             __m256 r[8];
-            for (long s = 0; s < 8; s++)
-                r[s] = h + s < count ? _mm256_loadu_ps(samples + (h + s) * size + j) : _mm256_setzero_ps();
+            for (long s = 0; s < 8; s++) {
+                const long at = (h + s) * size + j;
+                r[s] = h + s >= count ? _mm256_setzero_ps()
+                     : squashing ? squash_gradient8(_mm256_loadu_ps(squashed + at), _mm256_loadu_ps(samples + at), squashing)
+                     : _mm256_loadu_ps(samples + at);
+            }
             transpose8(r);
             for (long jj = 0; jj < 8; jj++) _mm256_store_ps(lanes + (j + jj) * LANES + h, r[jj]);
         }
     }
     for (; j < size; j++) {
-        for (long s = 0; s < count; s++) lanes[j * LANES + s] = samples[s * size + j];
+        for (long s = 0; s < count; s++) {
+            const long at = s * size + j;
+            lanes[j * LANES + s] = squashing ? squash_gradient1(squashed[at], samples[at], squashing) : samples[at];
+        }
         for (long s = count; s < LANES; s++) lanes[j * LANES + s] = 0;
     }
 }
 
-// samples[s, j] (+)= lanes[j, s] for s < count, transposed as in to_lanes.
-TARGET static void NAME(from_lanes)(const float *lanes, long count, long size, float *samples, bool add) {
+// samples[s, j] (+)= lanes[j, s] for s < count, transposed as in to_lanes; squashed on the way
+// when a squashing is given (not with add).
+TARGET static void NAME(from_lanes)(const float *lanes, long count, long size, float *samples, bool add,
+                                    const lenet_squashing *squashing) {
     long j = 0;
     for (; j + 8 <= size; j += 8) {
         for (long h = 0; h < count; h += 8) {
@@ -37,14 +48,15 @@ TARGET static void NAME(from_lanes)(const float *lanes, long count, long size, f
             transpose8(r);
             for (long s = 0; s < 8 && h + s < count; s++) {
                 float *dst = samples + (h + s) * size + j;
-                _mm256_storeu_ps(dst, add ? _mm256_add_ps(_mm256_loadu_ps(dst), r[s]) : r[s]);
+                _mm256_storeu_ps(dst, add ? _mm256_add_ps(_mm256_loadu_ps(dst), r[s]) : squashing ? squash8(r[s], squashing) : r[s]);
             }
         }
     }
     for (; j < size; j++) {
         for (long s = 0; s < count; s++) {
-            if (add) samples[s * size + j] += lanes[j * LANES + s];
-            else samples[s * size + j] = lanes[j * LANES + s];
+            const float v = lanes[j * LANES + s];
+            if (add) samples[s * size + j] += v;
+            else samples[s * size + j] = squashing ? squash1(v, squashing) : v;
         }
     }
 }
@@ -146,13 +158,14 @@ TARGET static void NAME(forward_lanes)(
 // One group of at most LANES samples: into the lanes layout, forward, and back.
 TARGET static void NAME(forward_group)(
     long inC, long outC, long inH, long inW, long k, long count,
-    const float *input, const float *weights, const float *bias, const bool *connected, float *output
+    const float *input, const float *weights, const float *bias, const bool *connected,
+    const lenet_squashing *squashing, float *output
 ) {
     const long inCount = inC * inH * inW, outCount = outC * (inH - k + 1) * (inW - k + 1);
     float *inLanes = thread_scratch((size_t)(inCount + outCount) * LANES), *outLanes = inLanes + inCount * LANES;
-    NAME(to_lanes)(input, count, inCount, inLanes);
+    NAME(to_lanes)(input, NULL, NULL, count, inCount, inLanes);
     NAME(forward_lanes)(inC, outC, inH, inW, k, inLanes, weights, bias, connected, outLanes);
-    NAME(from_lanes)(outLanes, count, outCount, output, false);
+    NAME(from_lanes)(outLanes, count, outCount, output, false, squashing);
 }
 
 // dW of (output map o[p], input map i) for P <= MOST_P output maps at once, kernel row ky:
@@ -290,14 +303,15 @@ TARGET static void NAME(backward_lanes)(
 TARGET static void NAME(backward_group)(
     long inC, long outC, long inH, long inW, long k, long count,
     const float *input, const float *weights, const bool *connected, const float *outputGradient,
-    float *weightGradient, float *biasGradient, float *inputGradient
+    const float *squashed, const lenet_squashing *squashing, float *weightGradient, float *biasGradient,
+    float *inputGradient
 ) {
     const long inCount = inC * inH * inW, outCount = outC * (inH - k + 1) * (inW - k + 1);
     float *inLanes = thread_scratch((size_t)(2 * inCount + outCount) * LANES);
     float *dOutLanes = inLanes + inCount * LANES, *dInLanes = dOutLanes + outCount * LANES;
-    NAME(to_lanes)(input, count, inCount, inLanes);
-    NAME(to_lanes)(outputGradient, count, outCount, dOutLanes);
+    NAME(to_lanes)(input, NULL, NULL, count, inCount, inLanes);
+    NAME(to_lanes)(outputGradient, squashed, squashing, count, outCount, dOutLanes);
     NAME(backward_lanes)(inC, outC, inH, inW, k, inLanes, weights, connected, dOutLanes, weightGradient, biasGradient,
                          inputGradient ? dInLanes : NULL);
-    if (inputGradient) NAME(from_lanes)(dInLanes, count, inCount, inputGradient, true);
+    if (inputGradient) NAME(from_lanes)(dInLanes, count, inCount, inputGradient, true, NULL);
 }

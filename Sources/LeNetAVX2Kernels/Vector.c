@@ -25,32 +25,6 @@ AVX2 void lenet_avx2_axpy(float alpha, const float *x, float *y, long n) {
     for (; i < n; i++) y[i] += alpha * x[i];
 }
 
-// The Swift tanh8: odd degree-13 over even degree-6 rational minimax on [-7.905, 7.905],
-// x itself where |x| < 4e-4. The rational part is written once for both vector widths (P is
-// the intrinsics' prefix, _mm256 or _mm512); it declares p and q, tanh = p / q.
-#define TANH_RATIONAL(P, VEC, v)                                                           \
-    const VEC clamp = P##_set1_ps(7.90531110763549805f);                                 \
-    const VEC x = P##_max_ps(P##_min_ps(v, clamp), P##_sub_ps(P##_setzero_ps(), clamp)); \
-    const VEC x2 = P##_mul_ps(x, x);                                                     \
-    VEC p = P##_set1_ps(-2.76076847742355e-16f);                                         \
-    p = P##_fmadd_ps(p, x2, P##_set1_ps(2.00018790482477e-13f));                         \
-    p = P##_fmadd_ps(p, x2, P##_set1_ps(-8.60467152213735e-11f));                        \
-    p = P##_fmadd_ps(p, x2, P##_set1_ps(5.12229709037114e-08f));                         \
-    p = P##_fmadd_ps(p, x2, P##_set1_ps(1.48572235717979e-05f));                         \
-    p = P##_fmadd_ps(p, x2, P##_set1_ps(6.37261928875436e-04f));                         \
-    p = P##_fmadd_ps(p, x2, P##_set1_ps(4.89352455891786e-03f));                         \
-    p = P##_mul_ps(p, x);                                                                \
-    VEC q = P##_set1_ps(1.19825839466702e-06f);                                          \
-    q = P##_fmadd_ps(q, x2, P##_set1_ps(1.18534705686654e-04f));                         \
-    q = P##_fmadd_ps(q, x2, P##_set1_ps(2.26843463243900e-03f));                         \
-    q = P##_fmadd_ps(q, x2, P##_set1_ps(4.89352518554385e-03f));
-
-AVX2 static inline __m256 tanh8(__m256 v) {
-    TANH_RATIONAL(_mm256, __m256, v)
-    const __m256 small = _mm256_cmp_ps(_mm256_andnot_ps(_mm256_set1_ps(-0.0f), v), _mm256_set1_ps(0.0004f), _CMP_LT_OQ);
-    return _mm256_blendv_ps(_mm256_div_ps(p, q), v, small);
-}
-
 AVX2 void lenet_avx2_scaled_tanh(const float *x, float *y, long n, float amplitude, float slope) {
     const __m256 a = _mm256_set1_ps(amplitude), s = _mm256_set1_ps(slope);
     long i = 0;

@@ -237,13 +237,49 @@ public func convolutionForward<S: BinaryFloatingPoint & SIMDScalar>(
                              input: input, output: output, path: path)
     }
     if s.usesLanes(path, S.self, batch: batch) {
-        let run = path == .avx512 ? lenet_avx512_convolution_forward_batch : lenet_avx2_convolution_forward_batch
-        return run(s.inputChannels, s.outputChannels, s.inputHeight, s.inputWidth, s.kernelSize,
-                   batch, floats(input), floats(weights), floats(bias), connected, floats(output))
+        return lanesForward(s, batch: batch, input: floats(input), weights: floats(weights), bias: floats(bias),
+                            connected: connected, squashing: nil, output: floats(output), path: path)
     }
     for b in 0..<batch {
         convolutionForward(s, input: input + b * s.inputCount, weights: weights, bias: bias, connected: connected,
                            output: output + b * s.outputCount, path: path)
+    }
+}
+
+/// ``convolutionForward(_:batch:input:weights:bias:connected:output:path:)``, then y = A tanh(S a)
+/// over the outputs: the lanes kernels squash them as they leave the lanes layout; the other
+/// paths squash them in place afterwards.
+@inlinable
+public func convolutionForward(
+    _ s: ConvolutionShape,
+    batch: Int,
+    input: UnsafePointer<Float>,            // [batch, inC, inH, inW]
+    weights: UnsafePointer<Float>,          // [outC, inC, k, k]
+    bias: UnsafePointer<Float>,             // [outC]
+    connected: UnsafePointer<Bool>?,        // [outC, inC] or nil for all
+    squashing: Squashing,
+    output: UnsafeMutablePointer<Float>,    // [batch, outC, outH, outW], squashed
+    path: KernelPath = .best
+) {
+    if !(connected == nil && s.coversInput) && s.usesLanes(path, Float.self, batch: batch) {
+        return lanesForward(s, batch: batch, input: input, weights: weights, bias: bias, connected: connected,
+                            squashing: squashing, output: output, path: path)
+    }
+    convolutionForward(s, batch: batch, input: input, weights: weights, bias: bias, connected: connected, output: output,
+                       path: path)
+    squashing.apply(output, count: batch * s.outputCount, path: path)
+}
+
+@inlinable
+func lanesForward(
+    _ s: ConvolutionShape, batch: Int, input: UnsafePointer<Float>, weights: UnsafePointer<Float>,
+    bias: UnsafePointer<Float>, connected: UnsafePointer<Bool>?, squashing: Squashing?,
+    output: UnsafeMutablePointer<Float>, path: KernelPath
+) {
+    let run = path == .avx512 ? lenet_avx512_convolution_forward_batch : lenet_avx2_convolution_forward_batch
+    withUnsafePointer(to: squashing?.c ?? lenet_squashing()) { q in
+        run(s.inputChannels, s.outputChannels, s.inputHeight, s.inputWidth, s.kernelSize, batch, input, weights, bias,
+            connected, squashing == nil ? nil : q, output)
     }
 }
 
@@ -269,15 +305,59 @@ public func convolutionBackward<S: BinaryFloatingPoint & SIMDScalar>(
                               inputGradient: inputGradient, path: path)
     }
     if s.usesLanes(path, S.self, batch: batch) {
-        let run = path == .avx512 ? lenet_avx512_convolution_backward_batch : lenet_avx2_convolution_backward_batch
-        return run(s.inputChannels, s.outputChannels, s.inputHeight, s.inputWidth, s.kernelSize,
-                   batch, floats(input), floats(weights), connected, floats(outputGradient),
-                   floats(weightGradient), floats(biasGradient), inputGradient.map(floats))
+        return lanesBackward(s, batch: batch, input: floats(input), weights: floats(weights), connected: connected,
+                             outputGradient: floats(outputGradient), squashed: nil, squashing: nil,
+                             weightGradient: floats(weightGradient), biasGradient: floats(biasGradient),
+                             inputGradient: inputGradient.map(floats), path: path)
     }
     for b in 0..<batch {
         convolutionBackward(s, input: input + b * s.inputCount, weights: weights, connected: connected,
                             outputGradient: outputGradient + b * s.outputCount, weightGradient: weightGradient,
                             biasGradient: biasGradient, inputGradient: inputGradient.map { $0 + b * s.inputCount }, path: path)
+    }
+}
+
+/// The backward of ``convolutionForward(_:batch:input:weights:bias:connected:squashing:output:path:)``
+/// from dE/dy and the squashed outputs y: the lanes kernels take dE/da = (S / A)(A² - y²) dE/dy
+/// as they load it into the lanes layout; the other paths compute it in place first.
+@inlinable
+public func convolutionBackward(
+    _ s: ConvolutionShape,
+    batch: Int,
+    input: UnsafePointer<Float>,                    // [batch, inC, inH, inW]
+    weights: UnsafePointer<Float>,                  // [outC, inC, k, k]
+    connected: UnsafePointer<Bool>?,                // [outC, inC] or nil
+    squashing: Squashing,
+    squashed: UnsafePointer<Float>,                 // [batch, outC, outH, outW], the forward's y
+    outputGradient: UnsafeMutablePointer<Float>,    // [batch, outC, outH, outW], dE/dy; dE/da after on the unfused paths
+    weightGradient: UnsafeMutablePointer<Float>,    // [outC, inC, k, k], accumulated
+    biasGradient: UnsafeMutablePointer<Float>,      // [outC], accumulated
+    inputGradient: UnsafeMutablePointer<Float>?,    // [batch, inC, inH, inW], accumulated
+    path: KernelPath = .best
+) {
+    if !(connected == nil && s.coversInput) && s.usesLanes(path, Float.self, batch: batch) {
+        return lanesBackward(s, batch: batch, input: input, weights: weights, connected: connected,
+                             outputGradient: outputGradient, squashed: squashed, squashing: squashing,
+                             weightGradient: weightGradient, biasGradient: biasGradient, inputGradient: inputGradient,
+                             path: path)
+    }
+    squashing.differentiate(outputGradient, squashed: squashed, count: batch * s.outputCount, path: path)
+    convolutionBackward(s, batch: batch, input: input, weights: weights, connected: connected,
+                        outputGradient: outputGradient, weightGradient: weightGradient, biasGradient: biasGradient,
+                        inputGradient: inputGradient, path: path)
+}
+
+@inlinable
+func lanesBackward(
+    _ s: ConvolutionShape, batch: Int, input: UnsafePointer<Float>, weights: UnsafePointer<Float>,
+    connected: UnsafePointer<Bool>?, outputGradient: UnsafePointer<Float>, squashed: UnsafePointer<Float>?,
+    squashing: Squashing?, weightGradient: UnsafeMutablePointer<Float>, biasGradient: UnsafeMutablePointer<Float>,
+    inputGradient: UnsafeMutablePointer<Float>?, path: KernelPath
+) {
+    let run = path == .avx512 ? lenet_avx512_convolution_backward_batch : lenet_avx2_convolution_backward_batch
+    withUnsafePointer(to: squashing?.c ?? lenet_squashing()) { q in
+        run(s.inputChannels, s.outputChannels, s.inputHeight, s.inputWidth, s.kernelSize, batch, input, weights,
+            connected, outputGradient, squashed, squashing == nil ? nil : q, weightGradient, biasGradient, inputGradient)
     }
 }
 

@@ -71,6 +71,38 @@ import Testing
         #expect(abs(result.loss - loss) <= 1e-6 * abs(loss) && result.correct == correct)
     }
 
+    /// The layers that squash their own outputs (C1 and C3 of LeNet-5, C1 and C2 of LeNet-1) give
+    /// the bits of the convolution and the activation run one after the other: outputs, gradient,
+    /// curvature, in the lanes kernels (batches of 21 and 40: 16-sample and 5- or 4-sample groups)
+    /// and in the one-image kernels (batch 1).
+    @Test(arguments: [Architecture.lenet5, .lenet1(pooling: .average)])
+    func fusedSquashingGivesTheSameBits(architecture: Architecture) {
+        let network = Network<Float>(architecture: architecture, seed: 3)
+        #expect((0..<network.layers.count).filter(network.isFused).count == 2)
+        var rng = SplitMix64(seed: 6)
+        let size = network.inputShape.count, n = network.parameterCount
+        for batch in [1, 21, 40] {
+            let x = (0..<batch * size).map { _ in Float(rng.uniform(1)) }, labels = (0..<batch).map { UInt8($0 % 10) }
+            func run(fused: Bool) -> (outputs: [Float], gradient: [Float], curvature: [Float], loss: Double) {
+                network.fusesSquashing = fused
+                var gradient = [Float](repeating: 0, count: n), curvature = gradient
+                let r = gradient.withUnsafeMutableBufferPointer {
+                    network.accumulateGradient(inputs: x, labels: labels, batch: batch, into: $0.baseAddress!)
+                }
+                curvature.withUnsafeMutableBufferPointer {
+                    network.accumulateCurvature(inputs: x, labels: labels, batch: batch, into: $0.baseAddress!)
+                }
+                return (Array(network.forward(x, batch: batch)), gradient, curvature, r.loss)
+            }
+            let fused = run(fused: true), separate = run(fused: false)
+            #expect(fused.outputs == separate.outputs, "batch \(batch)")
+            #expect(fused.gradient == separate.gradient, "batch \(batch)")
+            #expect(fused.curvature == separate.curvature, "batch \(batch)")
+            #expect(fused.loss == separate.loss, "batch \(batch)")
+            #expect(fused.gradient.contains { $0 != 0 })
+        }
+    }
+
     @Test func sameSeedSameParameters() {
         let a = Network<Float>(architecture: .lenet5, seed: 42), b = Network<Float>(architecture: .lenet5, seed: 42)
         let c = Network<Float>(architecture: .lenet5, seed: 43)

@@ -11,6 +11,12 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/// LeNet's squashing y = amplitude * tanh(slope * a) where a kernel fuses it: applied to its
+/// outputs in a forward, and in a backward dE/da = (slope / amplitude)(amplitude^2 - y^2) * dE/dy
+/// taken from the saved y and dE/dy, with the operations (and bits) of lenet_avx2_scaled_tanh
+/// and lenet_avx2_scaled_tanh_backward.
+typedef struct { float amplitude, slope; } lenet_squashing;
+
 /// 1 when AVX2 and FMA can run here: CPUID says so and XGETBV says the OS saves YMM state.
 int lenet_avx2_fma_available(void);
 
@@ -72,13 +78,16 @@ long lenet_convolution_input_gradient_scratch(long inC, long outC, long inH, lon
 
 /// convolution forward over a batch, eight samples per 256-bit vector (the "lanes" layout, see
 /// Lanes.c): the batch is transposed into it and back through a per-thread scratch buffer.
-/// Same meaning as lenet_avx2_convolution_forward for each sample. Requires k <= 8.
+/// Same meaning as lenet_avx2_convolution_forward for each sample. Requires k <= 8. A squashing
+/// is applied as the outputs leave the lanes layout, and taken off dE/dy as it enters it, so the
+/// activation layer after the convolution costs no pass of its own over memory.
 void lenet_avx2_convolution_forward_batch(
     long inC, long outC, long inH, long inW, long k, long batch,
     const float *input,       // [batch, inC, inH, inW]
     const float *weights,     // [outC, inC, k, k]
     const float *bias,        // [outC]
     const bool *connected,    // [outC, inC] or NULL for all
+    const lenet_squashing *squashing,  // or NULL: then the outputs are not squashed
     float *output);           // [batch, outC, outH, outW]
 
 /// The gradients of a batch in the lanes layout: dW and dBias as
@@ -90,7 +99,9 @@ void lenet_avx2_convolution_backward_batch(
     const float *input,           // [batch, inC, inH, inW]
     const float *weights,         // [outC, inC, k, k]
     const bool *connected,        // [outC, inC] or NULL for all
-    const float *outputGradient,  // [batch, outC, outH, outW]
+    const float *outputGradient,  // [batch, outC, outH, outW]: dE/dy with squashing, else dE/d(output)
+    const float *squashed,        // [batch, outC, outH, outW]: the squashed outputs y, or NULL
+    const lenet_squashing *squashing,  // NULL when squashed is
     float *weightGradient,        // [outC, inC, k, k], accumulated
     float *biasGradient,          // [outC], accumulated
     float *inputGradient);        // [batch, inC, inH, inW], accumulated, or NULL
@@ -104,6 +115,7 @@ void lenet_avx512_convolution_forward_batch(
     const float *weights,     // [outC, inC, k, k]
     const float *bias,        // [outC]
     const bool *connected,    // [outC, inC] or NULL for all
+    const lenet_squashing *squashing,  // or NULL: then the outputs are not squashed
     float *output);           // [batch, outC, outH, outW]
 
 void lenet_avx512_convolution_backward_batch(
@@ -111,7 +123,9 @@ void lenet_avx512_convolution_backward_batch(
     const float *input,           // [batch, inC, inH, inW]
     const float *weights,         // [outC, inC, k, k]
     const bool *connected,        // [outC, inC] or NULL for all
-    const float *outputGradient,  // [batch, outC, outH, outW]
+    const float *outputGradient,  // [batch, outC, outH, outW]: dE/dy with squashing, else dE/d(output)
+    const float *squashed,        // [batch, outC, outH, outW]: the squashed outputs y, or NULL
+    const lenet_squashing *squashing,  // NULL when squashed is
     float *weightGradient,        // [outC, inC, k, k], accumulated
     float *biasGradient,          // [outC], accumulated
     float *inputGradient);        // [batch, inC, inH, inW], accumulated, or NULL
