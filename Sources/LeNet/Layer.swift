@@ -118,12 +118,15 @@ public enum Layer: Sendable {
     }
 
     /// The squashing this layer's kernels can apply to their outputs in the same pass (see
-    /// ``Squashing``) when `next` follows it: LeNet's scaled tanh after a convolution. Not after
-    /// C5: it runs as a matrix, whose kernels do not fuse it, and online SDLM steps it inside
-    /// its own backward.
+    /// ``Squashing``) when `next` follows it: LeNet's scaled tanh after a convolution or a
+    /// subsampling. Not after C5: it runs as a matrix, whose kernels do not fuse it, and online
+    /// SDLM steps it inside its own backward.
     func squashing(before next: Layer) -> Squashing? {
-        guard case .convolution = self, !stepsInBackward, case .activation(let a) = next, a.function == .scaledTanh
-        else { return nil }
+        switch self {
+        case .convolution where !stepsInBackward, .subsampling: break
+        default: return nil
+        }
+        guard case .activation(let a) = next, a.function == .scaledTanh else { return nil }
         return Squashing(amplitude: Float(ActivationLayer.tanhAmplitude), slope: Float(ActivationLayer.tanhSlope))
     }
 
@@ -132,8 +135,13 @@ public enum Layer: Sendable {
     func forward<S: NetworkScalar>(
         parameters: UnsafePointer<S>, input: UnsafePointer<S>, squashing: Squashing, output: UnsafeMutablePointer<S>, batch: Int
     ) {
-        guard case .convolution(let l) = self else { preconditionFailure("\(description.name) fuses no squashing") }
-        l.forward(parameters: floats(parameters), input: floats(input), squashing: squashing, output: floats(output), batch: batch)
+        switch self {
+        case .convolution(let l):
+            l.forward(parameters: floats(parameters), input: floats(input), squashing: squashing, output: floats(output), batch: batch)
+        case .subsampling(let l):
+            l.forward(parameters: floats(parameters), input: floats(input), squashing: squashing, output: floats(output), batch: batch)
+        default: preconditionFailure("\(description.name) fuses no squashing")
+        }
     }
 
     /// `backward` of ``forward(parameters:input:squashing:output:batch:)`` from dE/dy and the
@@ -143,10 +151,17 @@ public enum Layer: Sendable {
         outputGradient: UnsafeMutablePointer<S>, inputGradient: UnsafeMutablePointer<S>?,
         parameterGradient: UnsafeMutablePointer<S>, batch: Int
     ) {
-        guard case .convolution(let l) = self else { preconditionFailure("\(description.name) fuses no squashing") }
-        l.backward(parameters: floats(parameters), input: floats(input), squashing: squashing, squashed: floats(squashed),
-                   outputGradient: floats(outputGradient), inputGradient: inputGradient.map(floats),
-                   parameterGradient: floats(parameterGradient), batch: batch)
+        switch self {
+        case .convolution(let l):
+            l.backward(parameters: floats(parameters), input: floats(input), squashing: squashing, squashed: floats(squashed),
+                       outputGradient: floats(outputGradient), inputGradient: inputGradient.map(floats),
+                       parameterGradient: floats(parameterGradient), batch: batch)
+        case .subsampling(let l):
+            l.backward(parameters: floats(parameters), input: floats(input), squashing: squashing, squashed: floats(squashed),
+                       outputGradient: floats(outputGradient), inputGradient: inputGradient.map(floats),
+                       parameterGradient: floats(parameterGradient), batch: batch)
+        default: preconditionFailure("\(description.name) fuses no squashing")
+        }
     }
 
     /// Whether online SDLM applies this layer's step inside its backward pass

@@ -36,37 +36,34 @@ public struct Subsampling: LayerDescription {
                            input: input, coefficients: parameters, bias: parameters + channels, output: output)
     }
 
-    /// dw[c] += Σ g · (sum of the unit's inputs);  db[c] += Σ g;  d in = w[c] · g  (each input of the unit).
-    /// `squared` (the curvature pass): dw[c] += Σ g · (sum)²;  db[c] += Σ g;  d in = w[c]² · g.
-    /// The coefficient enters each unit once, through the sum, so the sum is squared, not its
-    /// four inputs one by one: the exact Gauss-Newton diagonal.
+    /// See ``subsamplingBackward(planes:channels:height:width:squared:input:coefficients:outputGradient:coefficientGradient:biasGradient:inputGradient:path:)``;
+    /// `squared` is the curvature pass.
     func backward<S: NetworkScalar>(
         parameters: UnsafePointer<S>, input: UnsafePointer<S>, outputGradient: UnsafePointer<S>,
         inputGradient: UnsafeMutablePointer<S>?, parameterGradient: UnsafeMutablePointer<S>, batch: Int, squared: Bool
     ) {
-        let oh = outputShape.height, iw = inputShape.width, units = outputShape.planeCount
-        // Each unit's input sum (squared for the curvature) goes into a scratch plane, so the two
-        // reductions are the vectorised dot and sum kernels (one unit at a time they were a chain
-        // of dependent additions). The sums are the forward kernel with coefficient 1 and bias 0
-        // (1 · s + 0 = s), and dx = w · g at all four inputs is average pooling's backward with
-        // share w: stride-2 loops in Swift stayed scalar (3.7 µs of S2's backward per image).
-        var one = S(1), zero = S(0)
-        withUnsafeTemporaryAllocation(of: S.self, capacity: units) { sums in
-            let s = sums.baseAddress!
-            for b in 0..<batch {
-                for c in 0..<channels {
-                    let src = input + (b * channels + c) * inputShape.planeCount
-                    let g = outputGradient + (b * channels + c) * units
-                    let w = squared ? parameters[c] * parameters[c] : parameters[c]
-                    subsamplingForward(planes: 1, channels: 1, height: inputShape.height, width: iw, input: src, coefficients: &one,
-                                       bias: &zero, output: s)
-                    if squared { for j in 0..<units { s[j] *= s[j] } }
-                    parameterGradient[c] += dot(g, s, count: units)
-                    parameterGradient[channels + c] += sum(g, count: units)
-                    guard let dIn = inputGradient.map({ $0 + (b * channels + c) * inputShape.planeCount }) else { continue }
-                    averagePoolingBackward(rows: oh, width: iw, outputGradient: g, share: w, inputGradient: dIn)
-                }
-            }
-        }
+        subsamplingBackward(planes: batch * channels, channels: channels, height: inputShape.height, width: inputShape.width,
+                            squared: squared, input: input, coefficients: parameters, outputGradient: outputGradient,
+                            coefficientGradient: parameterGradient, biasGradient: parameterGradient + channels,
+                            inputGradient: inputGradient)
+    }
+
+    func forward(
+        parameters: UnsafePointer<Float>, input: UnsafePointer<Float>, squashing: Squashing, output: UnsafeMutablePointer<Float>,
+        batch: Int
+    ) {
+        subsamplingForward(planes: batch * channels, channels: channels, height: inputShape.height, width: inputShape.width,
+                           input: input, coefficients: parameters, bias: parameters + channels, squashing: squashing, output: output)
+    }
+
+    func backward(
+        parameters: UnsafePointer<Float>, input: UnsafePointer<Float>, squashing: Squashing, squashed: UnsafePointer<Float>,
+        outputGradient: UnsafeMutablePointer<Float>, inputGradient: UnsafeMutablePointer<Float>?,
+        parameterGradient: UnsafeMutablePointer<Float>, batch: Int
+    ) {
+        subsamplingBackward(planes: batch * channels, channels: channels, height: inputShape.height, width: inputShape.width,
+                            input: input, coefficients: parameters, squashing: squashing, squashed: squashed,
+                            outputGradient: outputGradient, coefficientGradient: parameterGradient,
+                            biasGradient: parameterGradient + channels, inputGradient: inputGradient)
     }
 }

@@ -102,15 +102,49 @@ AVX2 void lenet_avx2_average_pooling_forward(long rows, long inW, const float *i
     pooling_forward(AVERAGE, 0, 0, rows, inW, input, output);
 }
 
-// A plane (inH / 2 output rows) at a time, each with its channel's coefficient and bias.
+// A plane (inH / 2 output rows) at a time, each with its channel's coefficient and bias, then
+// squashed while it is in L1.
 AVX2 void lenet_avx2_subsampling_forward(
     long planes, long channels, long inH, long inW,
-    const float *input, const float *coefficients, const float *bias, float *output
+    const float *input, const float *coefficients, const float *bias, const lenet_squashing *squashing, float *output
 ) {
+    const long units = (inH / 2) * (inW / 2);
     for (long p = 0; p < planes; p++) {
         const long c = p % channels;
-        pooling_forward(SUBSAMPLING, coefficients[c], bias[c], inH / 2, inW, input + p * inH * inW,
-                        output + p * (inH / 2) * (inW / 2));
+        float *out = output + p * units;
+        pooling_forward(SUBSAMPLING, coefficients[c], bias[c], inH / 2, inW, input + p * inH * inW, out);
+        if (squashing == NULL) continue;
+        long j = 0;
+        for (; j + 8 <= units; j += 8) _mm256_storeu_ps(out + j, squash8(_mm256_loadu_ps(out + j), squashing));
+        for (; j < units; j++) out[j] = squash1(out[j], squashing);
+    }
+}
+
+AVX2 void lenet_avx2_subsampling_backward(
+    long planes, long channels, long inH, long inW,
+    const float *input, const float *coefficients, const float *outputGradient, const float *squashed,
+    const lenet_squashing *squashing, bool squared, float *coefficientGradient, float *biasGradient, float *inputGradient
+) {
+    const long units = (inH / 2) * (inW / 2);
+    float sums[units], gradient[units];
+    for (long p = 0; p < planes; p++) {
+        const long c = p % channels;
+        const float *g = outputGradient + p * units;
+        if (squashing) {
+            const float *y = squashed + p * units;
+            long j = 0;
+            for (; j + 8 <= units; j += 8)
+                _mm256_storeu_ps(gradient + j, squash_gradient8(_mm256_loadu_ps(y + j), _mm256_loadu_ps(g + j), squashing));
+            for (; j < units; j++) gradient[j] = squash_gradient1(y[j], g[j], squashing);
+            g = gradient;
+        }
+        pooling_forward(SUBSAMPLING, 1, 0, inH / 2, inW, input + p * inH * inW, sums);
+        if (squared) for (long j = 0; j < units; j++) sums[j] *= sums[j];
+        coefficientGradient[c] += lenet_avx2_dot(g, sums, units);
+        biasGradient[c] += lenet_avx2_sum(g, units);
+        if (inputGradient == NULL) continue;
+        const float w = squared ? coefficients[c] * coefficients[c] : coefficients[c];
+        lenet_avx2_average_pooling_backward(inH / 2, inW, g, w, inputGradient + p * inH * inW);
     }
 }
 
@@ -203,5 +237,8 @@ void lenet_avx2_average_pooling_forward(long rows, long inW, const float *input,
 void lenet_avx2_average_pooling_backward(long rows, long inW, const float *outputGradient, float share,
     float *inputGradient) {}
 void lenet_avx2_subsampling_forward(long planes, long channels, long inH, long inW,
-    const float *input, const float *coefficients, const float *bias, float *output) {}
+    const float *input, const float *coefficients, const float *bias, const lenet_squashing *squashing, float *output) {}
+void lenet_avx2_subsampling_backward(long planes, long channels, long inH, long inW,
+    const float *input, const float *coefficients, const float *outputGradient, const float *squashed,
+    const lenet_squashing *squashing, bool squared, float *coefficientGradient, float *biasGradient, float *inputGradient) {}
 #endif

@@ -18,6 +18,24 @@ AVX2 float lenet_avx2_dot(const float *a, const float *b, long n) {
     return sum;
 }
 
+AVX2 float lenet_avx2_sum(const float *a, long n) {
+    __m256 acc0 = _mm256_setzero_ps(), acc1 = acc0;
+    long i = 0;
+    for (; i + 16 <= n; i += 16) {
+        acc0 = _mm256_add_ps(acc0, _mm256_loadu_ps(a + i));
+        acc1 = _mm256_add_ps(acc1, _mm256_loadu_ps(a + i + 8));
+    }
+    if (i + 8 <= n) {
+        acc0 = _mm256_add_ps(acc0, _mm256_loadu_ps(a + i));
+        i += 8;
+    }
+    float lanes[8], total = -0.0f;
+    _mm256_storeu_ps(lanes, _mm256_add_ps(acc0, acc1));
+    for (int j = 0; j < 8; j++) total += lanes[j];
+    for (; i < n; i++) total += a[i];
+    return total;
+}
+
 AVX2 void lenet_avx2_axpy(float alpha, const float *x, float *y, long n) {
     const __m256 a = _mm256_set1_ps(alpha);
     long i = 0;
@@ -85,6 +103,7 @@ AVX512 void lenet_avx512_scaled_tanh_backward(const float *y, const float *g, fl
 }
 #else
 float lenet_avx2_dot(const float *a, const float *b, long n) { return 0; }
+float lenet_avx2_sum(const float *a, long n) { return 0; }
 void lenet_avx2_axpy(float alpha, const float *x, float *y, long n) {}
 void lenet_avx2_scaled_tanh(const float *x, float *y, long n, float amplitude, float slope) {}
 void lenet_avx512_scaled_tanh(const float *x, float *y, long n, float amplitude, float slope) {}

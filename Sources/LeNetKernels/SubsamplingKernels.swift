@@ -18,7 +18,7 @@ public func subsamplingForward<S: BinaryFloatingPoint & SIMDScalar>(
 ) {
     if path.usesAVX2(for: S.self) {
         lenet_avx2_subsampling_forward(planes, channels, height, width, floats(input), floats(coefficients), floats(bias),
-                                       floats(output))
+                                       nil, floats(output))
         return
     }
     subsamplingForwardNaive(planes: planes, channels: channels, height: height, width: width, input: input,
@@ -41,4 +41,119 @@ public func subsamplingForwardNaive<S: BinaryFloatingPoint>(
             for x in 0..<ow { dst[y * ow + x] = w * (r0[2 * x] + r0[2 * x + 1] + r1[2 * x] + r1[2 * x + 1]) + b }
         }
     }
+}
+
+/// ``subsamplingForward(planes:channels:height:width:input:coefficients:bias:output:path:)``, then
+/// y = A tanh(S a) over the outputs: the AVX2 kernel squashes each plane while it is in L1; the
+/// portable path squashes them in place afterwards.
+@inlinable
+public func subsamplingForward(
+    planes: Int, channels: Int, height: Int, width: Int,
+    input: UnsafePointer<Float>,             // [planes, height, width]
+    coefficients: UnsafePointer<Float>,      // [channels]
+    bias: UnsafePointer<Float>,              // [channels]
+    squashing: Squashing,
+    output: UnsafeMutablePointer<Float>,     // [planes, height / 2, width / 2], squashed
+    path: KernelPath = .best
+) {
+    if path.usesAVX2(for: Float.self) {
+        withUnsafePointer(to: squashing.c) { q in
+            lenet_avx2_subsampling_forward(planes, channels, height, width, input, coefficients, bias, q, output)
+        }
+        return
+    }
+    subsamplingForwardNaive(planes: planes, channels: channels, height: height, width: width, input: input,
+                            coefficients: coefficients, bias: bias, output: output)
+    squashing.apply(output, count: planes * (height / 2) * (width / 2), path: path)
+}
+
+/// The backward of ``subsamplingForward(planes:channels:height:width:input:coefficients:bias:output:path:)``:
+/// dw[c] += Σ g · s;  db[c] += Σ g;  d in = w[c] · g at each of a unit's four inputs, s being the
+/// unit's input sum. `squared` (the curvature pass): dw[c] += Σ g · s²;  db[c] += Σ g;
+/// d in = w[c]² · g. The coefficient enters each unit once, through the sum, so the sum is squared,
+/// not its four inputs one by one: the exact Gauss-Newton diagonal.
+///
+/// Plane by plane: the sums go into a scratch plane (the forward kernel at coefficient 1 and bias
+/// 0: 1 · s + 0 = s) so the two reductions are the vectorised dot and sum kernels, and d in is
+/// average pooling's backward with share w. The AVX2 kernel runs the same loop in C (the same
+/// bits; in Swift, each plane's calls cost more than their work: S2 and S4 took 5 µs per image).
+@inlinable
+public func subsamplingBackward<S: BinaryFloatingPoint & SIMDScalar>(
+    planes: Int, channels: Int, height: Int, width: Int, squared: Bool,
+    input: UnsafePointer<S>,                     // [planes, height, width]
+    coefficients: UnsafePointer<S>,              // [channels]
+    outputGradient: UnsafePointer<S>,            // [planes, height / 2, width / 2]
+    coefficientGradient: UnsafeMutablePointer<S>,  // [channels], accumulated
+    biasGradient: UnsafeMutablePointer<S>,       // [channels], accumulated
+    inputGradient: UnsafeMutablePointer<S>?,     // [planes, height, width], overwritten
+    path: KernelPath = .best
+) {
+    if path.usesAVX2(for: S.self) {
+        precondition((height / 2) * (width / 2) <= 4096, "the AVX2 kernel keeps a plane's sums on the stack")
+        lenet_avx2_subsampling_backward(planes, channels, height, width, floats(input), floats(coefficients),
+                                        floats(outputGradient), nil, nil, squared, floats(coefficientGradient),
+                                        floats(biasGradient), inputGradient.map(floats))
+        return
+    }
+    subsamplingBackwardLoop(planes: planes, channels: channels, height: height, width: width, squared: squared, input: input,
+                            coefficients: coefficients, outputGradient: outputGradient, coefficientGradient: coefficientGradient,
+                            biasGradient: biasGradient, inputGradient: inputGradient, path: path)
+}
+
+/// The plane-by-plane loop of ``subsamplingBackward(planes:channels:height:width:squared:input:coefficients:outputGradient:coefficientGradient:biasGradient:inputGradient:path:)``
+/// in Swift, calling `path`'s kernels: the portable path, and the reference the AVX2 kernel
+/// equals bit for bit.
+@inlinable
+public func subsamplingBackwardLoop<S: BinaryFloatingPoint & SIMDScalar>(
+    planes: Int, channels: Int, height: Int, width: Int, squared: Bool, input: UnsafePointer<S>,
+    coefficients: UnsafePointer<S>, outputGradient: UnsafePointer<S>, coefficientGradient: UnsafeMutablePointer<S>,
+    biasGradient: UnsafeMutablePointer<S>, inputGradient: UnsafeMutablePointer<S>?, path: KernelPath = .best
+) {
+    let units = (height / 2) * (width / 2), inPlane = height * width
+    var one = S(1), zero = S(0)
+    withUnsafeTemporaryAllocation(of: S.self, capacity: units) { sums in
+        let s = sums.baseAddress!
+        for p in 0..<planes {
+            let c = p % channels, g = outputGradient + p * units
+            subsamplingForward(planes: 1, channels: 1, height: height, width: width, input: input + p * inPlane,
+                               coefficients: &one, bias: &zero, output: s, path: path)
+            if squared { for j in 0..<units { s[j] *= s[j] } }
+            coefficientGradient[c] += dot(g, s, count: units, path: path)
+            biasGradient[c] += sum(g, count: units, path: path)
+            guard let dIn = inputGradient else { continue }
+            let w = squared ? coefficients[c] * coefficients[c] : coefficients[c]
+            averagePoolingBackward(rows: height / 2, width: width, outputGradient: g, share: w, inputGradient: dIn + p * inPlane,
+                                   path: path)
+        }
+    }
+}
+
+/// The backward of ``subsamplingForward(planes:channels:height:width:input:coefficients:bias:squashing:output:path:)``
+/// from dE/dy and the squashed outputs y: the AVX2 kernel takes dE/da = (S / A)(A² - y²) dE/dy
+/// plane by plane; the portable path computes it in place first.
+@inlinable
+public func subsamplingBackward(
+    planes: Int, channels: Int, height: Int, width: Int,
+    input: UnsafePointer<Float>,                     // [planes, height, width]
+    coefficients: UnsafePointer<Float>,              // [channels]
+    squashing: Squashing,
+    squashed: UnsafePointer<Float>,                  // [planes, height / 2, width / 2], the forward's y
+    outputGradient: UnsafeMutablePointer<Float>,     // [planes, height / 2, width / 2], dE/dy; dE/da after on the portable path
+    coefficientGradient: UnsafeMutablePointer<Float>,  // [channels], accumulated
+    biasGradient: UnsafeMutablePointer<Float>,       // [channels], accumulated
+    inputGradient: UnsafeMutablePointer<Float>?,     // [planes, height, width], overwritten
+    path: KernelPath = .best
+) {
+    if path.usesAVX2(for: Float.self) {
+        precondition((height / 2) * (width / 2) <= 4096, "the AVX2 kernel keeps a plane's sums on the stack")
+        withUnsafePointer(to: squashing.c) { q in
+            lenet_avx2_subsampling_backward(planes, channels, height, width, input, coefficients, outputGradient, squashed, q,
+                                            false, coefficientGradient, biasGradient, inputGradient)
+        }
+        return
+    }
+    squashing.differentiate(outputGradient, squashed: squashed, count: planes * (height / 2) * (width / 2), path: path)
+    subsamplingBackward(planes: planes, channels: channels, height: height, width: width, squared: false, input: input,
+                        coefficients: coefficients, outputGradient: outputGradient, coefficientGradient: coefficientGradient,
+                        biasGradient: biasGradient, inputGradient: inputGradient, path: path)
 }

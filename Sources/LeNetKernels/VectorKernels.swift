@@ -42,9 +42,14 @@ public func dot<S: BinaryFloatingPoint & SIMDScalar>(
     return sum
 }
 
-/// Σ_i a[i]
+/// Σ_i a[i]; the AVX2 kernel adds in this loop's order (the same bits).
 @inlinable
-public func sum<S: BinaryFloatingPoint & SIMDScalar>(_ a: UnsafePointer<S>, count n: Int) -> S {  // a: [n]
+public func sum<S: BinaryFloatingPoint & SIMDScalar>(
+    _ a: UnsafePointer<S>,  // [n]
+    count n: Int,
+    path: KernelPath = .best
+) -> S {
+    if path.usesAVX2(for: S.self) { return unsafeBitCast(lenet_avx2_sum(floats(a), n), to: S.self) }
     var acc0 = SIMD8<S>(), acc1 = SIMD8<S>()
     var i = 0
     while i + 16 <= n {

@@ -139,6 +139,42 @@ let paths = KernelPath.allCases.filter(KernelPath.isAvailable)
         }
     }
 
+    /// A convolution that squashes its own outputs gives the bits of the convolution and then
+    /// the scaled tanh in a pass of its own, forward and backward, on batches that take the
+    /// lanes kernels (some lanes empty, and a group of 16 then one of 5) and on one that does not.
+    @Test(arguments: paths) func squashingFusedEqualsTwoPassesBitForBit(path: KernelPath) {
+        var noise = Noise(state: 4)
+        let q = Squashing(amplitude: 1.7159, slope: 2 / 3)
+        for (n, (s, partial)) in Self.shapes.enumerated() {
+            for batch in [[2, 5, 13][n % 3], 21] {
+                let x = noise.values(batch * s.inputCount).map { 3 * $0 }, w = noise.values(s.weightCount)
+                let b = noise.values(s.outputChannels), dy = noise.values(batch * s.outputCount), start = noise.values(s.weightCount)
+                let table = (0..<s.inputChannels * s.outputChannels).map { $0 % 3 != 1 }
+                var fused = [Float](repeating: .nan, count: batch * s.outputCount), separate = fused, da = fused
+                var dwFused = start, dbFused = [Float](repeating: 1, count: s.outputChannels), dxFused = [Float](repeating: 0.5, count: batch * s.inputCount)
+                var dwSeparate = dwFused, dbSeparate = dbFused, dxSeparate = dxFused, dyFused = dy
+                table.withUnsafeBufferPointer { t in
+                    let connected = partial ? t.baseAddress : nil
+                    convolutionForward(s, batch: batch, input: x, weights: w, bias: b, connected: connected, squashing: q,
+                                       output: &fused, path: path)
+                    convolutionForward(s, batch: batch, input: x, weights: w, bias: b, connected: connected, output: &separate, path: path)
+                    scaledTanh(separate, into: &separate, count: separate.count, amplitude: q.amplitude, slope: q.slope, path: path)
+                    convolutionBackward(s, batch: batch, input: x, weights: w, connected: connected, squashing: q, squashed: fused,
+                                        outputGradient: &dyFused, weightGradient: &dwFused, biasGradient: &dbFused,
+                                        inputGradient: &dxFused, path: path)
+                    scaledTanhBackward(output: separate, outputGradient: dy, into: &da, count: da.count, amplitude: q.amplitude,
+                                       slope: q.slope, squared: false, path: path)
+                    convolutionBackward(s, batch: batch, input: x, weights: w, connected: connected, outputGradient: da,
+                                        weightGradient: &dwSeparate, biasGradient: &dbSeparate, inputGradient: &dxSeparate, path: path)
+                }
+                #expect(fused.map(\.bitPattern) == separate.map(\.bitPattern), "forward \(s) batch \(batch)")
+                #expect(dwFused.map(\.bitPattern) == dwSeparate.map(\.bitPattern), "dW \(s) batch \(batch)")
+                #expect(dbFused.map(\.bitPattern) == dbSeparate.map(\.bitPattern), "db \(s) batch \(batch)")
+                #expect(dxFused.map(\.bitPattern) == dxSeparate.map(\.bitPattern), "dx \(s) batch \(batch)")
+            }
+        }
+    }
+
     @Test(arguments: paths) func knownValue(path: KernelPath) {
         // A 3x3 input of 1...9 and a 2x2 kernel [1 0; 0 -1]: out = in[y][x] - in[y+1][x+1] = -4.
         let s = ConvolutionShape(inputChannels: 1, outputChannels: 1, inputHeight: 3, inputWidth: 3, kernelSize: 2)

@@ -23,6 +23,59 @@ import LeNetKernels
         }
     }
 
+    /// The backward, plain and curvature, gives the bits of the Swift loop over planes calling
+    /// the same path's kernels.
+    @Test(arguments: paths) func backwardEqualsTheLoopBitForBit(path: KernelPath) {
+        var noise = Noise(state: 12)
+        for (planes, channels, height, width) in Self.shapes {
+            let x = noise.values(planes * height * width), w = noise.values(channels), g = noise.values(planes * height * width / 4)
+            for squared in [false, true] {
+                var dw = [Float](repeating: 0.25, count: channels), db = dw, dx = [Float](repeating: .nan, count: planes * height * width)
+                var dwLoop = dw, dbLoop = db, dxLoop = dx
+                subsamplingBackward(planes: planes, channels: channels, height: height, width: width, squared: squared, input: x,
+                                    coefficients: w, outputGradient: g, coefficientGradient: &dw, biasGradient: &db,
+                                    inputGradient: &dx, path: path)
+                subsamplingBackwardLoop(planes: planes, channels: channels, height: height, width: width, squared: squared, input: x,
+                                        coefficients: w, outputGradient: g, coefficientGradient: &dwLoop, biasGradient: &dbLoop,
+                                        inputGradient: &dxLoop, path: path)
+                #expect((dw + db + dx).map(\.bitPattern) == (dwLoop + dbLoop + dxLoop).map(\.bitPattern),
+                        "\(planes)x\(height)x\(width) \(squared)")
+            }
+        }
+    }
+
+    /// Squashing fused into the forward and the backward gives the bits of the scaled tanh in
+    /// passes of its own.
+    @Test(arguments: paths) func squashingFusedEqualsTwoPassesBitForBit(path: KernelPath) {
+        var noise = Noise(state: 13)
+        let q = Squashing(amplitude: 1.7159, slope: 2 / 3)
+        for (planes, channels, height, width) in Self.shapes {
+            let units = planes * height * width / 4
+            let x = noise.values(planes * height * width).map { 2 * $0 }, w = noise.values(channels), b = noise.values(channels)
+            let dy = noise.values(units)
+            var fused = [Float](repeating: .nan, count: units), separate = fused, da = fused, dyFused = dy
+            subsamplingForward(planes: planes, channels: channels, height: height, width: width, input: x, coefficients: w, bias: b,
+                               squashing: q, output: &fused, path: path)
+            subsamplingForward(planes: planes, channels: channels, height: height, width: width, input: x, coefficients: w, bias: b,
+                               output: &separate, path: path)
+            scaledTanh(separate, into: &separate, count: units, amplitude: q.amplitude, slope: q.slope, path: path)
+            #expect(fused.map(\.bitPattern) == separate.map(\.bitPattern), "forward \(planes)x\(height)x\(width)")
+            var dwFused = [Float](repeating: 0.25, count: channels), dbFused = dwFused
+            var dxFused = [Float](repeating: .nan, count: planes * height * width)
+            var dwSeparate = dwFused, dbSeparate = dbFused, dxSeparate = dxFused
+            subsamplingBackward(planes: planes, channels: channels, height: height, width: width, input: x, coefficients: w,
+                                squashing: q, squashed: fused, outputGradient: &dyFused, coefficientGradient: &dwFused,
+                                biasGradient: &dbFused, inputGradient: &dxFused, path: path)
+            scaledTanhBackward(output: separate, outputGradient: dy, into: &da, count: units, amplitude: q.amplitude, slope: q.slope,
+                               squared: false, path: path)
+            subsamplingBackward(planes: planes, channels: channels, height: height, width: width, squared: false, input: x,
+                                coefficients: w, outputGradient: da, coefficientGradient: &dwSeparate, biasGradient: &dbSeparate,
+                                inputGradient: &dxSeparate, path: path)
+            #expect((dwFused + dbFused + dxFused).map(\.bitPattern) == (dwSeparate + dbSeparate + dxSeparate).map(\.bitPattern),
+                    "backward \(planes)x\(height)x\(width)")
+        }
+    }
+
     @Test func forwardIsTheCoefficientTimesTheBlockSumPlusTheBias() {
         let x: [Float] = [1, 2, 3, 4,
                           5, 6, 7, 8]

@@ -12,11 +12,13 @@ import LeNetKernels
         #expect(abs(fast - naive) <= tolerance * max(1, abs(naive)))
     }
 
-    @Test(arguments: counts)
-    func sumEqualsTheSequentialSum(count: Int) {
+    /// Within the tolerance of the sequential sum, and on every path the portable loop's bits.
+    @Test(arguments: paths, counts)
+    func sumEqualsTheSequentialSum(path: KernelPath, count: Int) {
         var noise = Noise(state: UInt64(count) + 7)
         let a = noise.values(count), naive = a.reduce(0, +)
-        #expect(abs(sum(a, count: count) - naive) <= tolerance * max(1, abs(naive)))
+        #expect(abs(sum(a, count: count, path: path) - naive) <= tolerance * max(1, abs(naive)))
+        #expect(sum(a, count: count, path: path).bitPattern == sum(a, count: count, path: .portableSIMD).bitPattern)
     }
 
     @Test(arguments: paths, counts)

@@ -186,7 +186,26 @@ void lenet_avx2_subsampling_forward(
     const float *input,          // [planes, inH, inW]
     const float *coefficients,   // [channels]
     const float *bias,           // [channels]
+    const lenet_squashing *squashing,  // or NULL: then the outputs are not squashed
     float *output);              // [planes, inH / 2, inW / 2]
+
+/// Its backward, with the operations of the Swift per-plane loop of LeNetKernels'
+/// subsamplingBackward in their order (bit for bit): per plane, the unit sums s (the forward at
+/// coefficient 1 and bias 0), squared when `squared`; dCoefficient[c] += lenet_avx2_dot(g, s),
+/// dBias[c] += lenet_avx2_sum(g), and w * g (w^2 * g when `squared`) into all four inputs of
+/// each unit. With a squashing (not with `squared`), g = dE/da from the squashed outputs y and
+/// dE/dy. Planes of at most 4096 units.
+void lenet_avx2_subsampling_backward(
+    long planes, long channels, long inH, long inW,
+    const float *input,           // [planes, inH, inW]
+    const float *coefficients,    // [channels]
+    const float *outputGradient,  // [planes, inH / 2, inW / 2]: dE/dy with squashing, else dE/d(output)
+    const float *squashed,        // [planes, inH / 2, inW / 2]: the squashed outputs y, or NULL
+    const lenet_squashing *squashing,  // NULL when squashed is
+    bool squared,
+    float *coefficientGradient,   // [channels], accumulated
+    float *biasGradient,          // [channels], accumulated
+    float *inputGradient);        // [planes, inH, inW], overwritten, or NULL
 
 /// 2x2 pooling with stride 2 over `rows` output rows (every plane's rows, one after another),
 /// output row r reading input rows 2r and 2r + 1; each does the Swift loop's operations in its
@@ -218,6 +237,11 @@ void lenet_avx2_average_pooling_backward(
 
 /// sum_i a[i] * b[i]
 float lenet_avx2_dot(const float *a, const float *b, long n);  // a, b: [n]
+
+/// sum_i a[i], in the order of LeNetKernels' portable `sum`: two 8-lane accumulators over
+/// blocks of 16 (then one block of 8 into the first), their sum's lanes added first to last
+/// from -0, then the last n % 8 values.
+float lenet_avx2_sum(const float *a, long n);  // a: [n]
 
 /// y[i] += alpha * x[i]
 void lenet_avx2_axpy(float alpha, const float *x, float *y, long n);  // x, y: [n]
