@@ -10,8 +10,6 @@ import json
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from safetensors.torch import load_file
-from safetensors import safe_open
 
 A, S = 1.7159, 2.0 / 3.0
 
@@ -101,6 +99,8 @@ class MLP(nn.Module):
 
 
 def architecture(path):
+    from safetensors import safe_open  # here, so the speed comparison runs without the package
+
     with safe_open(path, "pt") as f:
         return json.loads(f.metadata()["lenet.architecture"])
 
@@ -120,6 +120,8 @@ def build(arch):
 
 def load(path):
     """(module, padding, kind): kind 'penalties' (argmin) or 'scores' (argmax)."""
+    from safetensors.torch import load_file
+
     module, padding, kind = build(architecture(path))
     state = {k: v for k, v in load_file(path).items() if not k.startswith("optimizer.")}
     module.load_state_dict(state, strict=True)
