@@ -61,12 +61,22 @@ AVX2 static inline __m256 tanh8(__m256 v) {
     return _mm256_blendv_ps(_mm256_div_ps(p, q), v, small);
 }
 
+// tanh8's operations in 512-bit vectors: the same values bit for bit.
+AVX512 static inline __m512 tanh16(__m512 v) {
+    TANH_RATIONAL(_mm512, __m512, v)
+    const __mmask16 small = _mm512_cmp_ps_mask(_mm512_abs_ps(v), _mm512_set1_ps(0.0004f), _CMP_LT_OQ);
+    return _mm512_mask_blend_ps(small, _mm512_div_ps(p, q), v);
+}
+
 // y = amplitude * tanh(slope * a), the operations of lenet_avx2_scaled_tanh (so fused into a
 // kernel's stores it gives the activation layer's bits).
 AVX2 static inline __m256 squash8(__m256 a, const lenet_squashing *q) {
     return _mm256_mul_ps(_mm256_set1_ps(q->amplitude), tanh8(_mm256_mul_ps(_mm256_set1_ps(q->slope), a)));
 }
 AVX2 static inline float squash1(float a, const lenet_squashing *q) { return _mm256_cvtss_f32(squash8(_mm256_set1_ps(a), q)); }
+AVX512 static inline __m512 squash16(__m512 a, const lenet_squashing *q) {
+    return _mm512_mul_ps(_mm512_set1_ps(q->amplitude), tanh16(_mm512_mul_ps(_mm512_set1_ps(q->slope), a)));
+}
 
 // dE/da = (slope / amplitude)(amplitude² - y²) · dE/dy, lenet_avx2_scaled_tanh_backward's
 // operations in its order, none fused.

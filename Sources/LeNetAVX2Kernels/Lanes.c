@@ -87,6 +87,7 @@ static inline long block_width(long n, long most) {
 #define vzero _mm256_setzero_ps
 #define vadd _mm256_add_ps
 #define vhsum horizontal_sum
+#define vsquash squash8
 #define MOST_X 8
 #define MOST_M3 4
 #define MOST_M2 5
@@ -107,6 +108,7 @@ static inline long block_width(long n, long most) {
 #undef vzero
 #undef vadd
 #undef vhsum
+#undef vsquash
 #undef MOST_X
 #undef MOST_M3
 #undef MOST_M2
@@ -129,6 +131,7 @@ static inline long block_width(long n, long most) {
 #define vzero _mm512_setzero_ps
 #define vadd _mm512_add_ps
 #define vhsum _mm512_reduce_add_ps
+#define vsquash squash16
 #define MOST_X 12
 #define MOST_M3 8
 #define MOST_M2 10

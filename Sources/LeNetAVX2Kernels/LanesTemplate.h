@@ -3,7 +3,7 @@
 //   LANES            samples per vector (8 or 16)
 //   VEC, TARGET      the vector type and the function attribute that enables it
 //   NAME(f)          f with the width appended, so both instances live in one file
-//   vload vstore vfma vbroadcast vset1 vzero vadd vhsum   the vector operations
+//   vload vstore vfma vbroadcast vset1 vzero vadd vhsum vsquash   the vector operations
 //   MOST_M3 MOST_M2 MOST_M1 MOST_WINDOW MOST_DIN(k)       the widest blocks that fit the registers
 // Value (c, y, x) of sample s is at ((c * H + y) * W + x) * LANES + s.
 
@@ -36,10 +36,8 @@ TARGET static void NAME(to_lanes)(const float *samples, const float *squashed, c
     }
 }
 
-// samples[s, j] (+)= lanes[j, s] for s < count, transposed as in to_lanes; squashed on the way
-// when a squashing is given (not with add).
-TARGET static void NAME(from_lanes)(const float *lanes, long count, long size, float *samples, bool add,
-                                    const lenet_squashing *squashing) {
+// samples[s, j] (+)= lanes[j, s] for s < count, transposed as in to_lanes.
+TARGET static void NAME(from_lanes)(const float *lanes, long count, long size, float *samples, bool add) {
     long j = 0;
     for (; j + 8 <= size; j += 8) {
         for (long h = 0; h < count; h += 8) {
@@ -48,24 +46,25 @@ TARGET static void NAME(from_lanes)(const float *lanes, long count, long size, f
             transpose8(r);
             for (long s = 0; s < 8 && h + s < count; s++) {
                 float *dst = samples + (h + s) * size + j;
-                _mm256_storeu_ps(dst, add ? _mm256_add_ps(_mm256_loadu_ps(dst), r[s]) : squashing ? squash8(r[s], squashing) : r[s]);
+                _mm256_storeu_ps(dst, add ? _mm256_add_ps(_mm256_loadu_ps(dst), r[s]) : r[s]);
             }
         }
     }
     for (; j < size; j++) {
         for (long s = 0; s < count; s++) {
-            const float v = lanes[j * LANES + s];
-            if (add) samples[s * size + j] += v;
-            else samples[s * size + j] = squashing ? squash1(v, squashing) : v;
+            if (add) samples[s * size + j] += lanes[j * LANES + s];
+            else samples[s * size + j] = lanes[j * LANES + s];
         }
     }
 }
 
 // Output maps o0 ..< o0+M at row y, columns x0 ..< x0+X (M, X constants after inlining):
-// per tap, X input loads and M weight broadcasts feed M * X FMAs.
+// per tap, X input loads and M weight broadcasts feed M * X FMAs. The sums are squashed (when
+// asked) in the registers they were summed in, all LANES samples per tanh.
 TARGET INLINE void NAME(forward_block)(
     int M, int X, long o0, long y, long x0, long inC, long inH, long inW, long k, long oh, long ow,
-    const float *in, const float *weights, const float *bias, const bool *connected, float *out
+    const float *in, const float *weights, const float *bias, const bool *connected, const lenet_squashing *squashing,
+    float *out
 ) {
     VEC acc[3][MOST_X];
     for (int m = 0; m < M; m++) for (int x = 0; x < X; x++) acc[m][x] = vset1(bias[o0 + m]);
@@ -84,7 +83,8 @@ TARGET INLINE void NAME(forward_block)(
         }
     }
     for (int m = 0; m < M; m++)
-        for (int x = 0; x < X; x++) vstore(out + (((o0 + m) * oh + y) * ow + x0 + x) * LANES, acc[m][x]);
+        for (int x = 0; x < X; x++)
+            vstore(out + (((o0 + m) * oh + y) * ow + x0 + x) * LANES, squashing ? vsquash(acc[m][x], squashing) : acc[m][x]);
 }
 
 // One output map at row y, columns x0 ..< x0+X, for a k x k kernel (K, X constants): the X+K-1
@@ -93,7 +93,8 @@ TARGET INLINE void NAME(forward_block)(
 // loading per tap would need 6 loads for 5 FMAs.
 TARGET INLINE void NAME(forward_window)(
     int K, int X, long o, long y, long x0, long inC, long inH, long inW, long oh, long ow,
-    const float *in, const float *weights, const float *bias, const bool *connected, float *out
+    const float *in, const float *weights, const float *bias, const bool *connected, const lenet_squashing *squashing,
+    float *out
 ) {
     VEC acc[MOST_X];
     for (int x = 0; x < X; x++) acc[x] = vset1(bias[o]);
@@ -109,12 +110,13 @@ TARGET INLINE void NAME(forward_window)(
             }
         }
     }
-    for (int x = 0; x < X; x++) vstore(out + ((o * oh + y) * ow + x0 + x) * LANES, acc[x]);
+    for (int x = 0; x < X; x++) vstore(out + ((o * oh + y) * ow + x0 + x) * LANES, squashing ? vsquash(acc[x], squashing) : acc[x]);
 }
 
 TARGET static void NAME(forward_lanes)(
     long inC, long outC, long inH, long inW, long k,
-    const float *in, const float *weights, const float *bias, const bool *connected, float *out
+    const float *in, const float *weights, const float *bias, const bool *connected, const lenet_squashing *squashing,
+    float *out
 ) {
     const long oh = inH - k + 1, ow = inW - k + 1;
     // Blocks of three or two output maps when every map is connected; one map at a time under a
@@ -125,7 +127,7 @@ TARGET static void NAME(forward_lanes)(
         for (long o = 0; o < outC; o++) {
             for (long y = 0; y < oh; y++) {
                 for (long x0 = 0; x0 < ow; x0 += width) {
-                    #define W(XX) NAME(forward_window)(5, XX, o, y, x0, inC, inH, inW, oh, ow, in, weights, bias, connected, out)
+                    #define W(XX) NAME(forward_window)(5, XX, o, y, x0, inC, inH, inW, oh, ow, in, weights, bias, connected, squashing, out)
                     SWITCH_X(ow - x0 < width ? ow - x0 : width, MOST_WINDOW, W)
                     #undef W
                 }
@@ -141,9 +143,9 @@ TARGET static void NAME(forward_lanes)(
         for (long y = 0; y < oh; y++) {
             for (long x0 = 0; x0 < ow; x0 += width) {
                 const long X = ow - x0 < width ? ow - x0 : width;
-                #define B3(XX) NAME(forward_block)(3, XX, o0, y, x0, inC, inH, inW, k, oh, ow, in, weights, bias, connected, out)
-                #define B2(XX) NAME(forward_block)(2, XX, o0, y, x0, inC, inH, inW, k, oh, ow, in, weights, bias, connected, out)
-                #define B1(XX) NAME(forward_block)(1, XX, o0, y, x0, inC, inH, inW, k, oh, ow, in, weights, bias, connected, out)
+                #define B3(XX) NAME(forward_block)(3, XX, o0, y, x0, inC, inH, inW, k, oh, ow, in, weights, bias, connected, squashing, out)
+                #define B2(XX) NAME(forward_block)(2, XX, o0, y, x0, inC, inH, inW, k, oh, ow, in, weights, bias, connected, squashing, out)
+                #define B1(XX) NAME(forward_block)(1, XX, o0, y, x0, inC, inH, inW, k, oh, ow, in, weights, bias, connected, squashing, out)
                 if (M == 3) { SWITCH_X(X, MOST_M3, B3) }
                 else if (M == 2) { SWITCH_X(X, MOST_M2, B2) }
                 else { SWITCH_X(X, MOST_M1, B1) }
@@ -164,8 +166,8 @@ TARGET static void NAME(forward_group)(
     const long inCount = inC * inH * inW, outCount = outC * (inH - k + 1) * (inW - k + 1);
     float *inLanes = thread_scratch((size_t)(inCount + outCount) * LANES), *outLanes = inLanes + inCount * LANES;
     NAME(to_lanes)(input, NULL, NULL, count, inCount, inLanes);
-    NAME(forward_lanes)(inC, outC, inH, inW, k, inLanes, weights, bias, connected, outLanes);
-    NAME(from_lanes)(outLanes, count, outCount, output, false, squashing);
+    NAME(forward_lanes)(inC, outC, inH, inW, k, inLanes, weights, bias, connected, squashing, outLanes);
+    NAME(from_lanes)(outLanes, count, outCount, output, false);
 }
 
 // dW of (output map o[p], input map i) for P <= MOST_P output maps at once, kernel row ky:
@@ -313,5 +315,5 @@ TARGET static void NAME(backward_group)(
     NAME(to_lanes)(outputGradient, squashed, squashing, count, outCount, dOutLanes);
     NAME(backward_lanes)(inC, outC, inH, inW, k, inLanes, weights, connected, dOutLanes, weightGradient, biasGradient,
                          inputGradient ? dInLanes : NULL);
-    if (inputGradient) NAME(from_lanes)(dInLanes, count, inCount, inputGradient, true, NULL);
+    if (inputGradient) NAME(from_lanes)(dInLanes, count, inCount, inputGradient, true);
 }

@@ -56,13 +56,6 @@ AVX2 void lenet_avx2_scaled_tanh(const float *x, float *y, long n, float amplitu
     }
 }
 
-// tanh8's operations in 512-bit vectors: the same values bit for bit.
-AVX512 static inline __m512 tanh16(__m512 v) {
-    TANH_RATIONAL(_mm512, __m512, v)
-    const __mmask16 small = _mm512_cmp_ps_mask(_mm512_abs_ps(v), _mm512_set1_ps(0.0004f), _CMP_LT_OQ);
-    return _mm512_mask_blend_ps(small, _mm512_div_ps(p, q), v);
-}
-
 // The tail as a masked vector: zeros in the lanes past the end, as the 8-lane tail pads.
 AVX512 void lenet_avx512_scaled_tanh(const float *x, float *y, long n, float amplitude, float slope) {
     const __m512 a = _mm512_set1_ps(amplitude), s = _mm512_set1_ps(slope);
