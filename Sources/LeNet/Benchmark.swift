@@ -112,11 +112,13 @@ public enum Benchmark {
         _ = rate(images: layerBatch) { step(layerBatch); clocked += layerBatch }
         network.layerClock = nil
         let forwardTotal = clock.forward.reduce(0, +), backwardTotal = clock.backward.reduce(0, +)
-        let layers = network.layers.enumerated().map { l, layer in
-            BenchmarkResult.LayerShare(layer: layer.description.name, forward: 100 * clock.forward[l] / forwardTotal,
-                                       backward: 100 * clock.backward[l] / backwardTotal,
-                                       forwardMicroseconds: 1e6 * clock.forward[l] / Double(clocked),
-                                       backwardMicroseconds: 1e6 * clock.backward[l] / Double(clocked))
+        // A layer that squashes its own outputs is timed with its activation, named after both.
+        let layers = network.layers.enumerated().filter { l, _ in !network.isFused(l) }.map { l, layer in
+            let name = network.isFused(l + 1) ? "\(layer.description.name)+\(network.layers[l + 1].description.name)" : layer.description.name
+            return BenchmarkResult.LayerShare(layer: name, forward: 100 * clock.forward[l] / forwardTotal,
+                                              backward: 100 * clock.backward[l] / backwardTotal,
+                                              forwardMicroseconds: 1e6 * clock.forward[l] / Double(clocked),
+                                              backwardMicroseconds: 1e6 * clock.backward[l] / Double(clocked))
         }
         return BenchmarkResult(model: architecture.name, threads: ProcessInfo.processInfo.activeProcessorCount, training: training,
                                latencyMicroseconds: latencies.sorted()[latencies.count / 2],
