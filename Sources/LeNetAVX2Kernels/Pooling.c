@@ -102,22 +102,49 @@ AVX2 void lenet_avx2_average_pooling_forward(long rows, long inW, const float *i
     pooling_forward(AVERAGE, 0, 0, rows, inW, input, output);
 }
 
-// A plane (inH / 2 output rows) at a time, each with its channel's coefficient and bias, then
-// squashed while it is in L1.
+// A plane (inH / 2 output rows) at a time, each with its channel's coefficient and bias; the
+// outputs are squashed about 512 at a time, while they are in L1. (Plane by plane was slower
+// than a pass of its own: S4's planes are 25 values, too few to keep tanh's long chain of
+// dependent operations busy.)
+#define SUBSAMPLING_FORWARD(SQUASH_RUN)                                                                  \
+    const long units = (inH / 2) * (inW / 2);                                                           \
+    long squashed = 0;                                                                                  \
+    for (long p = 0; p < planes; p++) {                                                                 \
+        const long c = p % channels;                                                                    \
+        pooling_forward(SUBSAMPLING, coefficients[c], bias[c], inH / 2, inW, input + p * inH * inW,     \
+                        output + p * units);                                                            \
+        const long done = (p + 1) * units;                                                              \
+        if (squashing && (done - squashed >= 512 || p == planes - 1)) {                                 \
+            SQUASH_RUN(output + squashed, done - squashed, squashing);                                  \
+            squashed = done;                                                                            \
+        }                                                                                               \
+    }
+
+AVX2 static inline void squash_run8(float *v, long n, const lenet_squashing *q) {
+    long j = 0;
+    for (; j + 8 <= n; j += 8) _mm256_storeu_ps(v + j, squash8(_mm256_loadu_ps(v + j), q));
+    for (; j < n; j++) v[j] = squash1(v[j], q);
+}
+
+AVX512 static inline void squash_run16(float *v, long n, const lenet_squashing *q) {
+    for (long j = 0; j < n; j += 16) {
+        const __mmask16 m = n - j >= 16 ? 0xFFFF : (__mmask16)((1u << (n - j)) - 1);
+        _mm512_mask_storeu_ps(v + j, m, squash16(_mm512_maskz_loadu_ps(m, v + j), q));
+    }
+}
+
 AVX2 void lenet_avx2_subsampling_forward(
     long planes, long channels, long inH, long inW,
     const float *input, const float *coefficients, const float *bias, const lenet_squashing *squashing, float *output
 ) {
-    const long units = (inH / 2) * (inW / 2);
-    for (long p = 0; p < planes; p++) {
-        const long c = p % channels;
-        float *out = output + p * units;
-        pooling_forward(SUBSAMPLING, coefficients[c], bias[c], inH / 2, inW, input + p * inH * inW, out);
-        if (squashing == NULL) continue;
-        long j = 0;
-        for (; j + 8 <= units; j += 8) _mm256_storeu_ps(out + j, squash8(_mm256_loadu_ps(out + j), squashing));
-        for (; j < units; j++) out[j] = squash1(out[j], squashing);
-    }
+    SUBSAMPLING_FORWARD(squash_run8)
+}
+
+AVX512 void lenet_avx512_subsampling_forward(
+    long planes, long channels, long inH, long inW,
+    const float *input, const float *coefficients, const float *bias, const lenet_squashing *squashing, float *output
+) {
+    SUBSAMPLING_FORWARD(squash_run16)
 }
 
 AVX2 void lenet_avx2_subsampling_backward(
@@ -237,6 +264,8 @@ void lenet_avx2_average_pooling_forward(long rows, long inW, const float *input,
 void lenet_avx2_average_pooling_backward(long rows, long inW, const float *outputGradient, float share,
     float *inputGradient) {}
 void lenet_avx2_subsampling_forward(long planes, long channels, long inH, long inW,
+    const float *input, const float *coefficients, const float *bias, const lenet_squashing *squashing, float *output) {}
+void lenet_avx512_subsampling_forward(long planes, long channels, long inH, long inW,
     const float *input, const float *coefficients, const float *bias, const lenet_squashing *squashing, float *output) {}
 void lenet_avx2_subsampling_backward(long planes, long channels, long inH, long inW,
     const float *input, const float *coefficients, const float *outputGradient, const float *squashed,

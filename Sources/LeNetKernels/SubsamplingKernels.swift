@@ -44,8 +44,8 @@ public func subsamplingForwardNaive<S: BinaryFloatingPoint>(
 }
 
 /// ``subsamplingForward(planes:channels:height:width:input:coefficients:bias:output:path:)``, then
-/// y = A tanh(S a) over the outputs: the AVX2 kernel squashes each plane while it is in L1; the
-/// portable path squashes them in place afterwards.
+/// y = A tanh(S a) over the outputs: the AVX2 and AVX-512 kernels squash each plane while it is
+/// in L1; the portable path squashes them in place afterwards.
 @inlinable
 public func subsamplingForward(
     planes: Int, channels: Int, height: Int, width: Int,
@@ -57,9 +57,8 @@ public func subsamplingForward(
     path: KernelPath = .best
 ) {
     if path.usesAVX2(for: Float.self) {
-        withUnsafePointer(to: squashing.c) { q in
-            lenet_avx2_subsampling_forward(planes, channels, height, width, input, coefficients, bias, q, output)
-        }
+        let run = path == .avx512 ? lenet_avx512_subsampling_forward : lenet_avx2_subsampling_forward
+        withUnsafePointer(to: squashing.c) { q in run(planes, channels, height, width, input, coefficients, bias, q, output) }
         return
     }
     subsamplingForwardNaive(planes: planes, channels: channels, height: height, width: width, input: input,

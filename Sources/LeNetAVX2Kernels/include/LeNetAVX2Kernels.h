@@ -189,6 +189,11 @@ void lenet_avx2_subsampling_forward(
     const lenet_squashing *squashing,  // or NULL: then the outputs are not squashed
     float *output);              // [planes, inH / 2, inW / 2]
 
+/// The same in 512-bit vectors where it squashes (the same bits).
+void lenet_avx512_subsampling_forward(
+    long planes, long channels, long inH, long inW,
+    const float *input, const float *coefficients, const float *bias, const lenet_squashing *squashing, float *output);
+
 /// Its backward, with the operations of the Swift per-plane loop of LeNetKernels'
 /// subsamplingBackward in their order (bit for bit): per plane, the unit sums s (the forward at
 /// coefficient 1 and bias 0), squared when `squared`; dCoefficient[c] += lenet_avx2_dot(g, s),
