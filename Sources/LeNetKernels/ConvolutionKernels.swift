@@ -247,8 +247,8 @@ public func convolutionForward<S: BinaryFloatingPoint & SIMDScalar>(
 }
 
 /// ``convolutionForward(_:batch:input:weights:bias:connected:output:path:)``, then y = A tanh(S a)
-/// over the outputs: the lanes kernels squash them as they leave the lanes layout; the other
-/// paths squash them in place afterwards.
+/// over the outputs: the lanes kernels squash the sums in the registers that summed them and
+/// store only y; the other paths squash in place afterwards.
 @inlinable
 public func convolutionForward(
     _ s: ConvolutionShape,

@@ -79,8 +79,9 @@ long lenet_convolution_input_gradient_scratch(long inC, long outC, long inH, lon
 /// convolution forward over a batch, eight samples per 256-bit vector (the "lanes" layout, see
 /// Lanes.c): the batch is transposed into it and back through a per-thread scratch buffer.
 /// Same meaning as lenet_avx2_convolution_forward for each sample. Requires k <= 8. A squashing
-/// is applied as the outputs leave the lanes layout, and taken off dE/dy as it enters it, so the
-/// activation layer after the convolution costs no pass of its own over memory.
+/// is applied to the sums in the registers that summed them (only y is stored), and taken off
+/// dE/dy as it enters the lanes layout, so the activation layer after the convolution costs no
+/// pass of its own over memory.
 void lenet_avx2_convolution_forward_batch(
     long inC, long outC, long inH, long inW, long k, long batch,
     const float *input,       // [batch, inC, inH, inW]
