@@ -2,7 +2,12 @@
 """Side-by-side speed: `lenet bench --json` and the same architectures in PyTorch, on this
 machine, same batch sizes, same thread count. Not part of CI.
 
-    swift build -c release && python3 scripts/bench-pytorch.py [--threads N] [--seconds S]
+    swift build -c release && python3 scripts/bench-pytorch.py [--threads N] [--seconds S] [--rounds R]
+
+Each model is measured in our build and then in PyTorch right after, so both see the machine
+in the same state; with --rounds R that pair is repeated R times and the table shows the
+medians, the ratio being the median of the rounds' ratios and its range beside it (a VM's speed
+drifts by tens of percent within minutes, for PyTorch as for us).
 
 Installs the CPU wheel from /opt/wheels when PyTorch is missing and the wheel is there; says
 so and exits when neither is. PyTorch trains with plain SGD (our lenet5 uses SDLM and
@@ -81,33 +86,58 @@ def bench_torch(name, batches, seconds):
     return result
 
 
+def median(values):
+    ordered = sorted(values)
+    n = len(ordered)
+    return ordered[n // 2] if n % 2 else (ordered[n // 2 - 1] + ordered[n // 2]) / 2
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--threads", type=int, default=None, help="PyTorch threads (default: the threads lenet bench reports)")
     parser.add_argument("--seconds", type=float, default=1.0)
+    parser.add_argument("--rounds", type=int, default=1, help="measure each model this many times, ours then PyTorch's")
     parser.add_argument("--lenet", default=os.environ.get("LENET", ".build/release/lenet"))
     parser.add_argument("--model", nargs="+", default=["lenet5", "lenet5-modern", "lenet1"])
     args = parser.parse_args()
+    if args.rounds < 1:
+        parser.error("--rounds must be at least 1")
     if not ensure_torch():
         return 1
     import torch
 
-    ours = json.loads(subprocess.run([args.lenet, "bench", "--json", "--seconds", str(args.seconds), "--model", *args.model],
-                                     check=True, capture_output=True, text=True).stdout)
     print(f"this machine: {os.cpu_count()} cores; PyTorch {torch.__version__}")
-    for mine in ours["models"]:
+    for model in args.model:
+        rounds = []
+        for _ in range(args.rounds):
+            mine = json.loads(subprocess.run([args.lenet, "bench", "--json", "--seconds", str(args.seconds), "--model", model],
+                                             check=True, capture_output=True, text=True).stdout)["models"][0]
+            threads = args.threads or mine["threads"]
+            torch.set_num_threads(threads)
+            theirs = bench_torch(model, [t["batchSize"] for t in mine["training"]], args.seconds)
+            rounds.append((mine, theirs))
+        mine = rounds[0][0]
         threads = args.threads or mine["threads"]
-        torch.set_num_threads(threads)
-        batches = [t["batchSize"] for t in mine["training"]]
-        theirs = bench_torch(mine["model"], batches, args.seconds)
-        print(f"\n{mine['model']}: swift-lenet {mine['threads']} thread(s), PyTorch {threads} thread(s)")
-        print("  training  batch   ours img/s   PyTorch img/s   ours/PyTorch")
-        for a, b in zip(mine["training"], theirs["training"]):
-            print(f"           {a['batchSize']:5d}  {a['imagesPerSecond']:11.0f}  {b['imagesPerSecond']:14.0f}  {a['imagesPerSecond'] / b['imagesPerSecond']:12.2f}x")
-        print(f"  one image    {mine['latencyMicroseconds']:9.1f} µs  {theirs['latencyMicroseconds']:11.1f} µs"
-              f"  {theirs['latencyMicroseconds'] / mine['latencyMicroseconds']:12.2f}x")
-        print(f"  batch 256  {mine['inferenceImagesPerSecond']:11.0f}  {theirs['inferenceImagesPerSecond']:14.0f}"
-              f"  {mine['inferenceImagesPerSecond'] / theirs['inferenceImagesPerSecond']:12.2f}x")
+        print(f"\n{model}: swift-lenet {mine['threads']} thread(s), PyTorch {threads} thread(s)"
+              + (f"; medians of {args.rounds} rounds" if args.rounds > 1 else ""))
+        print("  training  batch   ours img/s   PyTorch img/s   ours/PyTorch" + ("   (rounds)" if args.rounds > 1 else ""))
+
+        def spread(ratios):
+            return f"   ({min(ratios):.2f}-{max(ratios):.2f})" if args.rounds > 1 else ""
+
+        for i, t in enumerate(mine["training"]):
+            ours = [m["training"][i]["imagesPerSecond"] for m, _ in rounds]
+            pytorch = [p["training"][i]["imagesPerSecond"] for _, p in rounds]
+            ratios = [a / b for a, b in zip(ours, pytorch)]
+            print(f"           {t['batchSize']:5d}  {median(ours):11.0f}  {median(pytorch):14.0f}  {median(ratios):12.2f}x{spread(ratios)}")
+        ours = [m["latencyMicroseconds"] for m, _ in rounds]
+        pytorch = [p["latencyMicroseconds"] for _, p in rounds]
+        ratios = [b / a for a, b in zip(ours, pytorch)]
+        print(f"  one image    {median(ours):9.1f} µs  {median(pytorch):11.1f} µs  {median(ratios):12.2f}x{spread(ratios)}")
+        ours = [m["inferenceImagesPerSecond"] for m, _ in rounds]
+        pytorch = [p["inferenceImagesPerSecond"] for _, p in rounds]
+        ratios = [a / b for a, b in zip(ours, pytorch)]
+        print(f"  batch 256  {median(ours):11.0f}  {median(pytorch):14.0f}  {median(ratios):12.2f}x{spread(ratios)}")
     return 0
 
 
