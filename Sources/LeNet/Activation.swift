@@ -62,7 +62,9 @@ public struct ActivationLayer: LayerDescription {
             scaledTanhBackward(output: output, outputGradient: outputGradient, into: dx, count: n,
                                amplitude: S(Self.tanhAmplitude), slope: S(Self.tanhSlope), squared: squared)
         case .relu:
-            for i in 0..<n { let g = outputGradient[i]; dx[i] = input[i] > 0 ? g : 0 }  // f' ∈ {0, 1}: f'² = f'
+            // f' ∈ {0, 1}: f'² = f'. From the output, y > 0 exactly where x > 0: a convolution that
+            // applies the ReLU itself keeps no x (see Network).
+            for i in 0..<n { let g = outputGradient[i]; dx[i] = output[i] > 0 ? g : 0 }
         }
     }
 }

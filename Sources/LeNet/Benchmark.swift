@@ -112,7 +112,7 @@ public enum Benchmark {
         _ = rate(images: layerBatch) { step(layerBatch); clocked += layerBatch }
         network.layerClock = nil
         let forwardTotal = clock.forward.reduce(0, +), backwardTotal = clock.backward.reduce(0, +)
-        // A layer that squashes its own outputs is timed with its activation, named after both.
+        // A layer that applies the activation after it is timed with it, named after both.
         let layers = network.layers.enumerated().filter { l, _ in !network.isFused(l) }.map { l, layer in
             let name = network.isFused(l + 1) ? "\(layer.description.name)+\(network.layers[l + 1].description.name)" : layer.description.name
             return BenchmarkResult.LayerShare(layer: name, forward: 100 * clock.forward[l] / forwardTotal,

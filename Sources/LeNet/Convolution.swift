@@ -118,24 +118,24 @@ public struct Convolution: LayerDescription {
     }
 
     func forward(
-        parameters: UnsafePointer<Float>, input: UnsafePointer<Float>, squashing: Squashing, output: UnsafeMutablePointer<Float>,
+        parameters: UnsafePointer<Float>, input: UnsafePointer<Float>, activation: FusedActivation, output: UnsafeMutablePointer<Float>,
         batch: Int
     ) {
         table.connected.withUnsafeBufferPointer { t in
             convolutionForward(shape, batch: batch, input: input, weights: parameters, bias: parameters + shape.weightCount,
-                               connected: table.isFull ? nil : t.baseAddress, squashing: squashing, output: output)
+                               connected: table.isFull ? nil : t.baseAddress, activation: activation, output: output)
         }
     }
 
     func backward(
-        parameters: UnsafePointer<Float>, input: UnsafePointer<Float>, squashing: Squashing, squashed: UnsafePointer<Float>,
+        parameters: UnsafePointer<Float>, input: UnsafePointer<Float>, activation: FusedActivation, activated: UnsafePointer<Float>,
         outputGradient: UnsafeMutablePointer<Float>, inputGradient: UnsafeMutablePointer<Float>?,
         parameterGradient: UnsafeMutablePointer<Float>, batch: Int
     ) {
         inputGradient?.update(repeating: 0, count: shape.inputCount * batch)
         table.connected.withUnsafeBufferPointer { t in
             convolutionBackward(shape, batch: batch, input: input, weights: parameters, connected: table.isFull ? nil : t.baseAddress,
-                                squashing: squashing, squashed: squashed, outputGradient: outputGradient,
+                                activation: activation, activated: activated, outputGradient: outputGradient,
                                 weightGradient: parameterGradient, biasGradient: parameterGradient + shape.weightCount,
                                 inputGradient: inputGradient)
         }

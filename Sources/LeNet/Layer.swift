@@ -117,50 +117,55 @@ public enum Layer: Sendable {
         }
     }
 
-    /// The squashing this layer's kernels can apply to their outputs in the same pass (see
-    /// ``Squashing``) when `next` follows it: LeNet's scaled tanh after a convolution or a
-    /// subsampling. Not after C5: it runs as a matrix, whose kernels do not fuse it, and online
-    /// SDLM steps it inside its own backward.
-    func squashing(before next: Layer) -> Squashing? {
+    /// The activation this layer's kernels can apply to their outputs in the same pass (see
+    /// ``FusedActivation``) when `next` follows it: LeNet's scaled tanh or a ReLU after a
+    /// convolution or a subsampling. Not after C5: it runs as a matrix, whose kernels do not fuse
+    /// it, and online SDLM steps it inside its own backward.
+    func fusedActivation(before next: Layer) -> FusedActivation? {
         switch self {
         case .convolution where !stepsInBackward, .subsampling: break
         default: return nil
         }
-        guard case .activation(let a) = next, a.function == .scaledTanh else { return nil }
-        return Squashing(amplitude: Float(ActivationLayer.tanhAmplitude), slope: Float(ActivationLayer.tanhSlope))
-    }
-
-    /// `forward`, then `squashing` over the outputs, in Float: the layer and the activation after it
-    /// in one pass (see ``squashing(before:)``).
-    func forward<S: NetworkScalar>(
-        parameters: UnsafePointer<S>, input: UnsafePointer<S>, squashing: Squashing, output: UnsafeMutablePointer<S>, batch: Int
-    ) {
-        switch self {
-        case .convolution(let l):
-            l.forward(parameters: floats(parameters), input: floats(input), squashing: squashing, output: floats(output), batch: batch)
-        case .subsampling(let l):
-            l.forward(parameters: floats(parameters), input: floats(input), squashing: squashing, output: floats(output), batch: batch)
-        default: preconditionFailure("\(description.name) fuses no squashing")
+        guard case .activation(let a) = next else { return nil }
+        switch a.function {
+        case .scaledTanh:
+            return FusedActivation(.scaledTanh(amplitude: Float(ActivationLayer.tanhAmplitude), slope: Float(ActivationLayer.tanhSlope)))
+        case .relu:
+            return FusedActivation(.relu)
         }
     }
 
-    /// `backward` of ``forward(parameters:input:squashing:output:batch:)`` from dE/dy and the
-    /// squashed outputs y; `outputGradient` may be overwritten.
+    /// `forward`, then `activation` over the outputs, in Float: the layer and the activation after
+    /// it in one pass (see ``fusedActivation(before:)``).
+    func forward<S: NetworkScalar>(
+        parameters: UnsafePointer<S>, input: UnsafePointer<S>, activation: FusedActivation, output: UnsafeMutablePointer<S>, batch: Int
+    ) {
+        switch self {
+        case .convolution(let l):
+            l.forward(parameters: floats(parameters), input: floats(input), activation: activation, output: floats(output), batch: batch)
+        case .subsampling(let l):
+            l.forward(parameters: floats(parameters), input: floats(input), activation: activation, output: floats(output), batch: batch)
+        default: preconditionFailure("\(description.name) fuses no activation")
+        }
+    }
+
+    /// `backward` of ``forward(parameters:input:activation:output:batch:)`` from dE/dy and the
+    /// activated outputs y; `outputGradient` may be overwritten.
     func backward<S: NetworkScalar>(
-        parameters: UnsafePointer<S>, input: UnsafePointer<S>, squashing: Squashing, squashed: UnsafePointer<S>,
+        parameters: UnsafePointer<S>, input: UnsafePointer<S>, activation: FusedActivation, activated: UnsafePointer<S>,
         outputGradient: UnsafeMutablePointer<S>, inputGradient: UnsafeMutablePointer<S>?,
         parameterGradient: UnsafeMutablePointer<S>, batch: Int
     ) {
         switch self {
         case .convolution(let l):
-            l.backward(parameters: floats(parameters), input: floats(input), squashing: squashing, squashed: floats(squashed),
+            l.backward(parameters: floats(parameters), input: floats(input), activation: activation, activated: floats(activated),
                        outputGradient: floats(outputGradient), inputGradient: inputGradient.map(floats),
                        parameterGradient: floats(parameterGradient), batch: batch)
         case .subsampling(let l):
-            l.backward(parameters: floats(parameters), input: floats(input), squashing: squashing, squashed: floats(squashed),
+            l.backward(parameters: floats(parameters), input: floats(input), activation: activation, activated: floats(activated),
                        outputGradient: floats(outputGradient), inputGradient: inputGradient.map(floats),
                        parameterGradient: floats(parameterGradient), batch: batch)
-        default: preconditionFailure("\(description.name) fuses no squashing")
+        default: preconditionFailure("\(description.name) fuses no activation")
         }
     }
 
@@ -240,12 +245,12 @@ private func squares<S: NetworkScalar>(_ x: UnsafePointer<S>, count: Int) -> Uns
 /// The fused kernels run in Float only; the network asks for them only when `S` is `Float`.
 @inline(__always)
 private func floats<S: NetworkScalar>(_ p: UnsafePointer<S>) -> UnsafePointer<Float> {
-    precondition(S.self == Float.self, "fused squashing runs in Float")
+    precondition(S.self == Float.self, "fused activation runs in Float")
     return UnsafeRawPointer(p).assumingMemoryBound(to: Float.self)
 }
 
 @inline(__always)
 private func floats<S: NetworkScalar>(_ p: UnsafeMutablePointer<S>) -> UnsafeMutablePointer<Float> {
-    precondition(S.self == Float.self, "fused squashing runs in Float")
+    precondition(S.self == Float.self, "fused activation runs in Float")
     return UnsafeMutableRawPointer(p).assumingMemoryBound(to: Float.self)
 }

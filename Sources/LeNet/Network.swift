@@ -21,12 +21,12 @@ public final class Network<S: NetworkScalar> {
     /// every pass: asking a layer's `description` boxes it in an existential, which allocated on
     /// the heap for every layer of every chunk (8% of batched inference).
     private let sizes: [Int]
-    /// `squashings[l]`: the squashing layer `l` applies in its own kernels' passes over memory, so
-    /// that the activation layer `l + 1` costs no pass of its own (``Layer/squashing(before:)``).
+    /// `activations[l]`: the activation layer `l` applies in its own kernels' passes over memory, so
+    /// that the activation layer `l + 1` costs no pass of its own (``Layer/fusedActivation(before:)``).
     /// In Float only; the bits are the same as with the two layers run one after the other.
-    private let squashings: [Squashing?]
-    /// Whether layers fuse the squashing after them (the tests compare the two ways).
-    var fusesSquashing = true
+    private let activations: [FusedActivation?]
+    /// Whether layers fuse the activation after them (the tests compare the two ways).
+    var fusesActivations = true
     /// Every parameter, trainable or fixed, layer after layer. Kept in memory the network owns
     /// (kernels read it through stable pointers); ``parameters`` copies it out and
     /// ``withParameters(_:)`` lends it, so no pointer outlives the network.
@@ -84,8 +84,8 @@ public final class Network<S: NetworkScalar> {
         parametersSteppedAfterBackward = ranges
         sizes = [layers[0].description.inputShape.count] + layers.map { $0.description.outputShape.count }
         let layers = layers
-        squashings = layers.indices.map { l in
-            S.self == Float.self && l + 1 < layers.count ? layers[l].squashing(before: layers[l + 1]) : nil
+        activations = layers.indices.map { l in
+            S.self == Float.self && l + 1 < layers.count ? layers[l].fusedActivation(before: layers[l + 1]) : nil
         }
         precondition(values.count == offsets.last!, "\(architecture.name) has \(offsets.last!) parameters, not \(values.count)")
         storage = .allocate(capacity: values.count)
@@ -164,12 +164,12 @@ public final class Network<S: NetworkScalar> {
         return UnsafeBufferPointer(start: outputs[layers.count - 1], count: classes * batch)
     }
 
-    /// The squashing layer `l` fuses, if it does.
-    private func squashing(fusedInto l: Int) -> Squashing? { fusesSquashing ? squashings[l] : nil }
+    /// The activation layer `l` fuses, if it does.
+    private func activation(fusedInto l: Int) -> FusedActivation? { fusesActivations ? activations[l] : nil }
 
     /// Whether layer `l` is an activation its previous layer applies (its outputs are written,
     /// it computes nothing of its own).
-    public func isFused(_ l: Int) -> Bool { l > 0 && squashing(fusedInto: l - 1) != nil }
+    public func isFused(_ l: Int) -> Bool { l > 0 && activation(fusedInto: l - 1) != nil }
 
     /// Samples `start ..< start + count` of the batch `lastInput` holds, through every layer.
     private func forward(start: Int, count: Int) {
@@ -177,11 +177,11 @@ public final class Network<S: NetworkScalar> {
         var l = 0
         while l < layers.count {
             let layer = layers[l]
-            if let squashing = squashing(fusedInto: l) {
-                // Straight into the activation's outputs; layer l's own (before squashing) are not kept.
+            if let activation = activation(fusedInto: l) {
+                // Straight into the activation's outputs; layer l's own (before activation) are not kept.
                 let y = outputs[l + 1] + start * sizes[l + 2]
                 timed(l, backward: false) {
-                    layer.forward(parameters: parameters(of: l), input: x, squashing: squashing, output: y, batch: count)
+                    layer.forward(parameters: parameters(of: l), input: x, activation: activation, output: y, batch: count)
                 }
                 x = UnsafePointer(y)
                 l += 2
@@ -195,7 +195,7 @@ public final class Network<S: NetworkScalar> {
     }
 
     /// Layer `l`'s outputs for sample `b` of the last forward pass. A layer that fuses the
-    /// squashing after it (``isFused(_:)`` of `l + 1`) keeps none: ask for the activation's.
+    /// activation after it (``isFused(_:)`` of `l + 1`) keeps none: ask for the activation's.
     func output(ofLayer l: Int, sample b: Int = 0) -> UnsafeBufferPointer<S> {
         precondition(!isFused(l + 1), "\(layers[l].description.name) keeps no outputs of its own; read layer \(l + 1)'s")
         let n = sizes[l + 1]
@@ -300,10 +300,10 @@ public final class Network<S: NetworkScalar> {
             let output = outputs[l] + start * n, outputGradient = gradients[l] + start * n
             let p = UnsafePointer(parameters(of: l)), dp = parameterGradient + parameterOffsets[l]
             if !curvature && isFused(l) { continue }  // in layer l - 1's backward
-            if !curvature, let squashing = squashing(fusedInto: l) {
+            if !curvature, let activation = activation(fusedInto: l) {
                 let y = UnsafePointer(outputs[l + 1] + start * n), g = gradients[l + 1] + start * n
                 timed(l, backward: true) {
-                    layers[l].backward(parameters: p, input: input, squashing: squashing, squashed: y, outputGradient: g,
+                    layers[l].backward(parameters: p, input: input, activation: activation, activated: y, outputGradient: g,
                                        inputGradient: inputGradient, parameterGradient: dp, batch: count)
                 }
             } else if curvature {

@@ -50,7 +50,7 @@ extension Network where S == Float {
                 stages[stages.count - 1].values = Array(output(ofLayer: l, sample: b))
                 continue
             }
-            // A layer that squashes its own outputs keeps only the activation's, read next.
+            // A layer that applies the activation after it keeps only the activation's outputs, read next.
             stages.append(FeatureMaps(name: layer.description.name.uppercased(), shape: layer.description.outputShape,
                                       values: isFused(l + 1) ? [] : Array(output(ofLayer: l, sample: b))))
         }

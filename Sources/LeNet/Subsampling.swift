@@ -2,7 +2,7 @@ import LeNetKernels
 
 /// LeNet-5's trainable subsampling (S2, S4; LeCun et al. 1998, Section II-B): each unit adds its
 /// 2x2 non-overlapping inputs, multiplies the sum by its map's trainable coefficient and adds its
-/// map's trainable bias. The squashing that follows is a separate ``ActivationLayer``.
+/// map's trainable bias. The activation that follows is a separate ``ActivationLayer``.
 /// Parameters: `weight [C]` (the coefficients), `bias [C]`.
 ///
 ///     a[c,y,x] = w[c] · Σ_{dy,dx ∈ {0,1}} in[c, 2y+dy, 2x+dx] + b[c]
@@ -49,20 +49,20 @@ public struct Subsampling: LayerDescription {
     }
 
     func forward(
-        parameters: UnsafePointer<Float>, input: UnsafePointer<Float>, squashing: Squashing, output: UnsafeMutablePointer<Float>,
+        parameters: UnsafePointer<Float>, input: UnsafePointer<Float>, activation: FusedActivation, output: UnsafeMutablePointer<Float>,
         batch: Int
     ) {
         subsamplingForward(planes: batch * channels, channels: channels, height: inputShape.height, width: inputShape.width,
-                           input: input, coefficients: parameters, bias: parameters + channels, squashing: squashing, output: output)
+                           input: input, coefficients: parameters, bias: parameters + channels, activation: activation, output: output)
     }
 
     func backward(
-        parameters: UnsafePointer<Float>, input: UnsafePointer<Float>, squashing: Squashing, squashed: UnsafePointer<Float>,
+        parameters: UnsafePointer<Float>, input: UnsafePointer<Float>, activation: FusedActivation, activated: UnsafePointer<Float>,
         outputGradient: UnsafeMutablePointer<Float>, inputGradient: UnsafeMutablePointer<Float>?,
         parameterGradient: UnsafeMutablePointer<Float>, batch: Int
     ) {
         subsamplingBackward(planes: batch * channels, channels: channels, height: inputShape.height, width: inputShape.width,
-                            input: input, coefficients: parameters, squashing: squashing, squashed: squashed,
+                            input: input, coefficients: parameters, activation: activation, activated: activated,
                             outputGradient: outputGradient, coefficientGradient: parameterGradient,
                             biasGradient: parameterGradient + channels, inputGradient: inputGradient)
     }

@@ -68,24 +68,30 @@ AVX512 static inline __m512 tanh16(__m512 v) {
     return _mm512_mask_blend_ps(small, _mm512_div_ps(p, q), v);
 }
 
-// y = amplitude * tanh(slope * a), the operations of lenet_avx2_scaled_tanh (so fused into a
-// kernel's stores it gives the activation layer's bits).
-AVX2 static inline __m256 squash8(__m256 a, const lenet_squashing *q) {
-    return _mm256_mul_ps(_mm256_set1_ps(q->amplitude), tanh8(_mm256_mul_ps(_mm256_set1_ps(q->slope), a)));
+// The activation a kernel applies to its outputs: y = amplitude * tanh(slope * a), the
+// operations of lenet_avx2_scaled_tanh, or y = max(a, 0), which is a > 0 ? a : 0 as the Swift
+// loop writes it. Fused into a kernel's stores they give the activation layer's bits.
+AVX2 static inline __m256 activate8(__m256 a, const lenet_activation *f) {
+    if (f->kind == LENET_RELU) return _mm256_max_ps(a, _mm256_setzero_ps());
+    return _mm256_mul_ps(_mm256_set1_ps(f->amplitude), tanh8(_mm256_mul_ps(_mm256_set1_ps(f->slope), a)));
 }
-AVX2 static inline float squash1(float a, const lenet_squashing *q) { return _mm256_cvtss_f32(squash8(_mm256_set1_ps(a), q)); }
-AVX512 static inline __m512 squash16(__m512 a, const lenet_squashing *q) {
-    return _mm512_mul_ps(_mm512_set1_ps(q->amplitude), tanh16(_mm512_mul_ps(_mm512_set1_ps(q->slope), a)));
+AVX2 static inline float activate1(float a, const lenet_activation *f) { return _mm256_cvtss_f32(activate8(_mm256_set1_ps(a), f)); }
+AVX512 static inline __m512 activate16(__m512 a, const lenet_activation *f) {
+    if (f->kind == LENET_RELU) return _mm512_max_ps(a, _mm512_setzero_ps());
+    return _mm512_mul_ps(_mm512_set1_ps(f->amplitude), tanh16(_mm512_mul_ps(_mm512_set1_ps(f->slope), a)));
 }
 
-// dE/da = (slope / amplitude)(amplitude² - y²) · dE/dy, lenet_avx2_scaled_tanh_backward's
-// operations in its order, none fused.
-AVX2 static inline __m256 squash_gradient8(__m256 y, __m256 g, const lenet_squashing *q) {
-    const __m256 k = _mm256_set1_ps(q->slope / q->amplitude), a2 = _mm256_set1_ps(q->amplitude * q->amplitude);
+// dE/da from y and dE/dy: (slope / amplitude)(amplitude² - y²) · dE/dy with
+// lenet_avx2_scaled_tanh_backward's operations in its order, none fused; for ReLU dE/dy where
+// y > 0 (as a > 0 there) and +0 elsewhere, the Swift loop's select.
+AVX2 static inline __m256 activation_gradient8(__m256 y, __m256 g, const lenet_activation *f) {
+    if (f->kind == LENET_RELU) return _mm256_and_ps(_mm256_cmp_ps(y, _mm256_setzero_ps(), _CMP_GT_OQ), g);
+    const __m256 k = _mm256_set1_ps(f->slope / f->amplitude), a2 = _mm256_set1_ps(f->amplitude * f->amplitude);
     return _mm256_mul_ps(_mm256_mul_ps(k, _mm256_sub_ps(a2, _mm256_mul_ps(y, y))), g);
 }
-static inline float squash_gradient1(float y, float g, const lenet_squashing *q) {
-    const float k = q->slope / q->amplitude, a2 = q->amplitude * q->amplitude;
+static inline float activation_gradient1(float y, float g, const lenet_activation *f) {
+    if (f->kind == LENET_RELU) return y > 0 ? g : 0;
+    const float k = f->slope / f->amplitude, a2 = f->amplitude * f->amplitude;
     const float yy = y * y, e = a2 - yy, d = k * e;
     return d * g;
 }

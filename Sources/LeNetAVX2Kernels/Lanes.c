@@ -87,7 +87,7 @@ static inline long block_width(long n, long most) {
 #define vzero _mm256_setzero_ps
 #define vadd _mm256_add_ps
 #define vhsum horizontal_sum
-#define vsquash squash8
+#define vactivate activate8
 #define MOST_X 8
 #define MOST_M3 4
 #define MOST_M2 5
@@ -108,7 +108,7 @@ static inline long block_width(long n, long most) {
 #undef vzero
 #undef vadd
 #undef vhsum
-#undef vsquash
+#undef vactivate
 #undef MOST_X
 #undef MOST_M3
 #undef MOST_M2
@@ -131,7 +131,7 @@ static inline long block_width(long n, long most) {
 #define vzero _mm512_setzero_ps
 #define vadd _mm512_add_ps
 #define vhsum _mm512_reduce_add_ps
-#define vsquash squash16
+#define vactivate activate16
 #define MOST_X 12
 #define MOST_M3 8
 #define MOST_M2 10
@@ -144,24 +144,24 @@ static inline long block_width(long n, long most) {
 AVX2 void lenet_avx2_convolution_forward_batch(
     long inC, long outC, long inH, long inW, long k, long batch,
     const float *input, const float *weights, const float *bias, const bool *connected,
-    const lenet_squashing *squashing, float *output
+    const lenet_activation *activation, float *output
 ) {
     const long inCount = inC * inH * inW, outCount = outC * (inH - k + 1) * (inW - k + 1);
     for (long b = 0; b < batch; b += 8)
         forward_group_8(inC, outC, inH, inW, k, batch - b < 8 ? batch - b : 8, input + b * inCount, weights, bias,
-                        connected, squashing, output + b * outCount);
+                        connected, activation, output + b * outCount);
 }
 
 AVX2 void lenet_avx2_convolution_backward_batch(
     long inC, long outC, long inH, long inW, long k, long batch,
     const float *input, const float *weights, const bool *connected, const float *outputGradient,
-    const float *squashed, const lenet_squashing *squashing, float *weightGradient, float *biasGradient,
+    const float *activated, const lenet_activation *activation, float *weightGradient, float *biasGradient,
     float *inputGradient
 ) {
     const long inCount = inC * inH * inW, outCount = outC * (inH - k + 1) * (inW - k + 1);
     for (long b = 0; b < batch; b += 8)
         backward_group_8(inC, outC, inH, inW, k, batch - b < 8 ? batch - b : 8, input + b * inCount, weights, connected,
-                         outputGradient + b * outCount, squashed ? squashed + b * outCount : NULL, squashing,
+                         outputGradient + b * outCount, activated ? activated + b * outCount : NULL, activation,
                          weightGradient, biasGradient, inputGradient ? inputGradient + b * inCount : NULL);
 }
 
@@ -169,16 +169,16 @@ AVX2 void lenet_avx2_convolution_backward_batch(
 AVX512 void lenet_avx512_convolution_forward_batch(
     long inC, long outC, long inH, long inW, long k, long batch,
     const float *input, const float *weights, const float *bias, const bool *connected,
-    const lenet_squashing *squashing, float *output
+    const lenet_activation *activation, float *output
 ) {
     const long inCount = inC * inH * inW, outCount = outC * (inH - k + 1) * (inW - k + 1);
     for (long b = 0; b < batch; b += 16) {
         const long count = batch - b < 16 ? batch - b : 16;
         if (count > 8)
-            forward_group_16(inC, outC, inH, inW, k, count, input + b * inCount, weights, bias, connected, squashing,
+            forward_group_16(inC, outC, inH, inW, k, count, input + b * inCount, weights, bias, connected, activation,
                              output + b * outCount);
         else
-            forward_group_8(inC, outC, inH, inW, k, count, input + b * inCount, weights, bias, connected, squashing,
+            forward_group_8(inC, outC, inH, inW, k, count, input + b * inCount, weights, bias, connected, activation,
                             output + b * outCount);
     }
 }
@@ -186,7 +186,7 @@ AVX512 void lenet_avx512_convolution_forward_batch(
 AVX512 void lenet_avx512_convolution_backward_batch(
     long inC, long outC, long inH, long inW, long k, long batch,
     const float *input, const float *weights, const bool *connected, const float *outputGradient,
-    const float *squashed, const lenet_squashing *squashing, float *weightGradient, float *biasGradient,
+    const float *activated, const lenet_activation *activation, float *weightGradient, float *biasGradient,
     float *inputGradient
 ) {
     const long inCount = inC * inH * inW, outCount = outC * (inH - k + 1) * (inW - k + 1);
@@ -195,27 +195,27 @@ AVX512 void lenet_avx512_convolution_backward_batch(
         float *dIn = inputGradient ? inputGradient + b * inCount : NULL;
         if (count > 8)
             backward_group_16(inC, outC, inH, inW, k, count, input + b * inCount, weights, connected,
-                              outputGradient + b * outCount, squashed ? squashed + b * outCount : NULL, squashing,
+                              outputGradient + b * outCount, activated ? activated + b * outCount : NULL, activation,
                               weightGradient, biasGradient, dIn);
         else
             backward_group_8(inC, outC, inH, inW, k, count, input + b * inCount, weights, connected,
-                             outputGradient + b * outCount, squashed ? squashed + b * outCount : NULL, squashing,
+                             outputGradient + b * outCount, activated ? activated + b * outCount : NULL, activation,
                              weightGradient, biasGradient, dIn);
     }
 }
 #else
 void lenet_avx2_convolution_forward_batch(long inC, long outC, long inH, long inW, long k, long batch,
     const float *input, const float *weights, const float *bias, const bool *connected,
-    const lenet_squashing *squashing, float *output) {}
+    const lenet_activation *activation, float *output) {}
 void lenet_avx2_convolution_backward_batch(long inC, long outC, long inH, long inW, long k, long batch,
     const float *input, const float *weights, const bool *connected, const float *outputGradient,
-    const float *squashed, const lenet_squashing *squashing, float *weightGradient, float *biasGradient,
+    const float *activated, const lenet_activation *activation, float *weightGradient, float *biasGradient,
     float *inputGradient) {}
 void lenet_avx512_convolution_forward_batch(long inC, long outC, long inH, long inW, long k, long batch,
     const float *input, const float *weights, const float *bias, const bool *connected,
-    const lenet_squashing *squashing, float *output) {}
+    const lenet_activation *activation, float *output) {}
 void lenet_avx512_convolution_backward_batch(long inC, long outC, long inH, long inW, long k, long batch,
     const float *input, const float *weights, const bool *connected, const float *outputGradient,
-    const float *squashed, const lenet_squashing *squashing, float *weightGradient, float *biasGradient,
+    const float *activated, const lenet_activation *activation, float *weightGradient, float *biasGradient,
     float *inputGradient) {}
 #endif

@@ -3,15 +3,15 @@
 //   LANES            samples per vector (8 or 16)
 //   VEC, TARGET      the vector type and the function attribute that enables it
 //   NAME(f)          f with the width appended, so both instances live in one file
-//   vload vstore vfma vbroadcast vset1 vzero vadd vhsum vsquash   the vector operations
+//   vload vstore vfma vbroadcast vset1 vzero vadd vhsum vactivate   the vector operations
 //   MOST_M3 MOST_M2 MOST_M1 MOST_WINDOW MOST_DIN(k)       the widest blocks that fit the registers
 // Value (c, y, x) of sample s is at ((c * H + y) * W + x) * LANES + s.
 
 // lanes[j, s] = samples[s, j] for s < count, 0 for the lanes beyond: 8 x 8 blocks transposed
 // in registers (one value at a time, they took a quarter of C1's time), each 8 samples into
-// their half of the lane vector; the last size % 8 values one at a time. With a squashing,
-// samples is dE/dy and `squashed` is y, and what goes into the lanes is dE/da.
-TARGET static void NAME(to_lanes)(const float *samples, const float *squashed, const lenet_squashing *squashing,
+// their half of the lane vector; the last size % 8 values one at a time. With an activation,
+// samples is dE/dy and `activated` is y, and what goes into the lanes is dE/da.
+TARGET static void NAME(to_lanes)(const float *samples, const float *activated, const lenet_activation *activation,
                                   long count, long size, float *lanes) {
     long j = 0;
     for (; j + 8 <= size; j += 8) {
@@ -20,7 +20,7 @@ TARGET static void NAME(to_lanes)(const float *samples, const float *squashed, c
             for (long s = 0; s < 8; s++) {
                 const long at = (h + s) * size + j;
                 r[s] = h + s >= count ? _mm256_setzero_ps()
-                     : squashing ? squash_gradient8(_mm256_loadu_ps(squashed + at), _mm256_loadu_ps(samples + at), squashing)
+                     : activation ? activation_gradient8(_mm256_loadu_ps(activated + at), _mm256_loadu_ps(samples + at), activation)
                      : _mm256_loadu_ps(samples + at);
             }
             transpose8(r);
@@ -30,7 +30,7 @@ TARGET static void NAME(to_lanes)(const float *samples, const float *squashed, c
     for (; j < size; j++) {
         for (long s = 0; s < count; s++) {
             const long at = s * size + j;
-            lanes[j * LANES + s] = squashing ? squash_gradient1(squashed[at], samples[at], squashing) : samples[at];
+            lanes[j * LANES + s] = activation ? activation_gradient1(activated[at], samples[at], activation) : samples[at];
         }
         for (long s = count; s < LANES; s++) lanes[j * LANES + s] = 0;
     }
@@ -59,11 +59,11 @@ TARGET static void NAME(from_lanes)(const float *lanes, long count, long size, f
 }
 
 // Output maps o0 ..< o0+M at row y, columns x0 ..< x0+X (M, X constants after inlining):
-// per tap, X input loads and M weight broadcasts feed M * X FMAs. The sums are squashed (when
-// asked) in the registers they were summed in, all LANES samples per tanh.
+// per tap, X input loads and M weight broadcasts feed M * X FMAs. An activation (when asked) is
+// applied to the sums in the registers that summed them, all LANES samples per tanh.
 TARGET INLINE void NAME(forward_block)(
     int M, int X, long o0, long y, long x0, long inC, long inH, long inW, long k, long oh, long ow,
-    const float *in, const float *weights, const float *bias, const bool *connected, const lenet_squashing *squashing,
+    const float *in, const float *weights, const float *bias, const bool *connected, const lenet_activation *activation,
     float *out
 ) {
     VEC acc[3][MOST_X];
@@ -84,7 +84,7 @@ TARGET INLINE void NAME(forward_block)(
     }
     for (int m = 0; m < M; m++)
         for (int x = 0; x < X; x++)
-            vstore(out + (((o0 + m) * oh + y) * ow + x0 + x) * LANES, squashing ? vsquash(acc[m][x], squashing) : acc[m][x]);
+            vstore(out + (((o0 + m) * oh + y) * ow + x0 + x) * LANES, activation ? vactivate(acc[m][x], activation) : acc[m][x]);
 }
 
 // One output map at row y, columns x0 ..< x0+X, for a k x k kernel (K, X constants): the X+K-1
@@ -93,7 +93,7 @@ TARGET INLINE void NAME(forward_block)(
 // loading per tap would need 6 loads for 5 FMAs.
 TARGET INLINE void NAME(forward_window)(
     int K, int X, long o, long y, long x0, long inC, long inH, long inW, long oh, long ow,
-    const float *in, const float *weights, const float *bias, const bool *connected, const lenet_squashing *squashing,
+    const float *in, const float *weights, const float *bias, const bool *connected, const lenet_activation *activation,
     float *out
 ) {
     VEC acc[MOST_X];
@@ -110,12 +110,12 @@ TARGET INLINE void NAME(forward_window)(
             }
         }
     }
-    for (int x = 0; x < X; x++) vstore(out + ((o * oh + y) * ow + x0 + x) * LANES, squashing ? vsquash(acc[x], squashing) : acc[x]);
+    for (int x = 0; x < X; x++) vstore(out + ((o * oh + y) * ow + x0 + x) * LANES, activation ? vactivate(acc[x], activation) : acc[x]);
 }
 
 TARGET static void NAME(forward_lanes)(
     long inC, long outC, long inH, long inW, long k,
-    const float *in, const float *weights, const float *bias, const bool *connected, const lenet_squashing *squashing,
+    const float *in, const float *weights, const float *bias, const bool *connected, const lenet_activation *activation,
     float *out
 ) {
     const long oh = inH - k + 1, ow = inW - k + 1;
@@ -127,7 +127,7 @@ TARGET static void NAME(forward_lanes)(
         for (long o = 0; o < outC; o++) {
             for (long y = 0; y < oh; y++) {
                 for (long x0 = 0; x0 < ow; x0 += width) {
-                    #define W(XX) NAME(forward_window)(5, XX, o, y, x0, inC, inH, inW, oh, ow, in, weights, bias, connected, squashing, out)
+                    #define W(XX) NAME(forward_window)(5, XX, o, y, x0, inC, inH, inW, oh, ow, in, weights, bias, connected, activation, out)
                     SWITCH_X(ow - x0 < width ? ow - x0 : width, MOST_WINDOW, W)
                     #undef W
                 }
@@ -143,9 +143,9 @@ TARGET static void NAME(forward_lanes)(
         for (long y = 0; y < oh; y++) {
             for (long x0 = 0; x0 < ow; x0 += width) {
                 const long X = ow - x0 < width ? ow - x0 : width;
-                #define B3(XX) NAME(forward_block)(3, XX, o0, y, x0, inC, inH, inW, k, oh, ow, in, weights, bias, connected, squashing, out)
-                #define B2(XX) NAME(forward_block)(2, XX, o0, y, x0, inC, inH, inW, k, oh, ow, in, weights, bias, connected, squashing, out)
-                #define B1(XX) NAME(forward_block)(1, XX, o0, y, x0, inC, inH, inW, k, oh, ow, in, weights, bias, connected, squashing, out)
+                #define B3(XX) NAME(forward_block)(3, XX, o0, y, x0, inC, inH, inW, k, oh, ow, in, weights, bias, connected, activation, out)
+                #define B2(XX) NAME(forward_block)(2, XX, o0, y, x0, inC, inH, inW, k, oh, ow, in, weights, bias, connected, activation, out)
+                #define B1(XX) NAME(forward_block)(1, XX, o0, y, x0, inC, inH, inW, k, oh, ow, in, weights, bias, connected, activation, out)
                 if (M == 3) { SWITCH_X(X, MOST_M3, B3) }
                 else if (M == 2) { SWITCH_X(X, MOST_M2, B2) }
                 else { SWITCH_X(X, MOST_M1, B1) }
@@ -161,12 +161,12 @@ TARGET static void NAME(forward_lanes)(
 TARGET static void NAME(forward_group)(
     long inC, long outC, long inH, long inW, long k, long count,
     const float *input, const float *weights, const float *bias, const bool *connected,
-    const lenet_squashing *squashing, float *output
+    const lenet_activation *activation, float *output
 ) {
     const long inCount = inC * inH * inW, outCount = outC * (inH - k + 1) * (inW - k + 1);
     float *inLanes = thread_scratch((size_t)(inCount + outCount) * LANES), *outLanes = inLanes + inCount * LANES;
     NAME(to_lanes)(input, NULL, NULL, count, inCount, inLanes);
-    NAME(forward_lanes)(inC, outC, inH, inW, k, inLanes, weights, bias, connected, squashing, outLanes);
+    NAME(forward_lanes)(inC, outC, inH, inW, k, inLanes, weights, bias, connected, activation, outLanes);
     NAME(from_lanes)(outLanes, count, outCount, output, false);
 }
 
@@ -305,14 +305,14 @@ TARGET static void NAME(backward_lanes)(
 TARGET static void NAME(backward_group)(
     long inC, long outC, long inH, long inW, long k, long count,
     const float *input, const float *weights, const bool *connected, const float *outputGradient,
-    const float *squashed, const lenet_squashing *squashing, float *weightGradient, float *biasGradient,
+    const float *activated, const lenet_activation *activation, float *weightGradient, float *biasGradient,
     float *inputGradient
 ) {
     const long inCount = inC * inH * inW, outCount = outC * (inH - k + 1) * (inW - k + 1);
     float *inLanes = thread_scratch((size_t)(2 * inCount + outCount) * LANES);
     float *dOutLanes = inLanes + inCount * LANES, *dInLanes = dOutLanes + outCount * LANES;
     NAME(to_lanes)(input, NULL, NULL, count, inCount, inLanes);
-    NAME(to_lanes)(outputGradient, squashed, squashing, count, outCount, dOutLanes);
+    NAME(to_lanes)(outputGradient, activated, activation, count, outCount, dOutLanes);
     NAME(backward_lanes)(inC, outC, inH, inW, k, inLanes, weights, connected, dOutLanes, weightGradient, biasGradient,
                          inputGradient ? dInLanes : NULL);
     if (inputGradient) NAME(from_lanes)(dInLanes, count, inCount, inputGradient, true);

@@ -103,66 +103,66 @@ AVX2 void lenet_avx2_average_pooling_forward(long rows, long inW, const float *i
 }
 
 // A plane (inH / 2 output rows) at a time, each with its channel's coefficient and bias; the
-// outputs are squashed about 512 at a time, while they are in L1. (Plane by plane was slower
-// than a pass of its own: S4's planes are 25 values, too few to keep tanh's long chain of
-// dependent operations busy.)
-#define SUBSAMPLING_FORWARD(SQUASH_RUN)                                                                  \
+// activation is applied to about 512 outputs at a time, while they are in L1. (Plane by plane
+// was slower than a pass of its own: S4's planes are 25 values, too few to keep tanh's long
+// chain of dependent operations busy.)
+#define SUBSAMPLING_FORWARD(ACTIVATE_RUN)                                                               \
     const long units = (inH / 2) * (inW / 2);                                                           \
-    long squashed = 0;                                                                                  \
+    long applied = 0;                                                                                   \
     for (long p = 0; p < planes; p++) {                                                                 \
         const long c = p % channels;                                                                    \
         pooling_forward(SUBSAMPLING, coefficients[c], bias[c], inH / 2, inW, input + p * inH * inW,     \
                         output + p * units);                                                            \
         const long done = (p + 1) * units;                                                              \
-        if (squashing && (done - squashed >= 512 || p == planes - 1)) {                                 \
-            SQUASH_RUN(output + squashed, done - squashed, squashing);                                  \
-            squashed = done;                                                                            \
+        if (activation && (done - applied >= 512 || p == planes - 1)) {                                 \
+            ACTIVATE_RUN(output + applied, done - applied, activation);                                 \
+            applied = done;                                                                             \
         }                                                                                               \
     }
 
-AVX2 static inline void squash_run8(float *v, long n, const lenet_squashing *q) {
+AVX2 static inline void activate_run8(float *v, long n, const lenet_activation *q) {
     long j = 0;
-    for (; j + 8 <= n; j += 8) _mm256_storeu_ps(v + j, squash8(_mm256_loadu_ps(v + j), q));
-    for (; j < n; j++) v[j] = squash1(v[j], q);
+    for (; j + 8 <= n; j += 8) _mm256_storeu_ps(v + j, activate8(_mm256_loadu_ps(v + j), q));
+    for (; j < n; j++) v[j] = activate1(v[j], q);
 }
 
-AVX512 static inline void squash_run16(float *v, long n, const lenet_squashing *q) {
+AVX512 static inline void activate_run16(float *v, long n, const lenet_activation *q) {
     for (long j = 0; j < n; j += 16) {
         const __mmask16 m = n - j >= 16 ? 0xFFFF : (__mmask16)((1u << (n - j)) - 1);
-        _mm512_mask_storeu_ps(v + j, m, squash16(_mm512_maskz_loadu_ps(m, v + j), q));
+        _mm512_mask_storeu_ps(v + j, m, activate16(_mm512_maskz_loadu_ps(m, v + j), q));
     }
 }
 
 AVX2 void lenet_avx2_subsampling_forward(
     long planes, long channels, long inH, long inW,
-    const float *input, const float *coefficients, const float *bias, const lenet_squashing *squashing, float *output
+    const float *input, const float *coefficients, const float *bias, const lenet_activation *activation, float *output
 ) {
-    SUBSAMPLING_FORWARD(squash_run8)
+    SUBSAMPLING_FORWARD(activate_run8)
 }
 
 AVX512 void lenet_avx512_subsampling_forward(
     long planes, long channels, long inH, long inW,
-    const float *input, const float *coefficients, const float *bias, const lenet_squashing *squashing, float *output
+    const float *input, const float *coefficients, const float *bias, const lenet_activation *activation, float *output
 ) {
-    SUBSAMPLING_FORWARD(squash_run16)
+    SUBSAMPLING_FORWARD(activate_run16)
 }
 
 AVX2 void lenet_avx2_subsampling_backward(
     long planes, long channels, long inH, long inW,
-    const float *input, const float *coefficients, const float *outputGradient, const float *squashed,
-    const lenet_squashing *squashing, bool squared, float *coefficientGradient, float *biasGradient, float *inputGradient
+    const float *input, const float *coefficients, const float *outputGradient, const float *activated,
+    const lenet_activation *activation, bool squared, float *coefficientGradient, float *biasGradient, float *inputGradient
 ) {
     const long units = (inH / 2) * (inW / 2);
     float sums[units], gradient[units];
     for (long p = 0; p < planes; p++) {
         const long c = p % channels;
         const float *g = outputGradient + p * units;
-        if (squashing) {
-            const float *y = squashed + p * units;
+        if (activation) {
+            const float *y = activated + p * units;
             long j = 0;
             for (; j + 8 <= units; j += 8)
-                _mm256_storeu_ps(gradient + j, squash_gradient8(_mm256_loadu_ps(y + j), _mm256_loadu_ps(g + j), squashing));
-            for (; j < units; j++) gradient[j] = squash_gradient1(y[j], g[j], squashing);
+                _mm256_storeu_ps(gradient + j, activation_gradient8(_mm256_loadu_ps(y + j), _mm256_loadu_ps(g + j), activation));
+            for (; j < units; j++) gradient[j] = activation_gradient1(y[j], g[j], activation);
             g = gradient;
         }
         pooling_forward(SUBSAMPLING, 1, 0, inH / 2, inW, input + p * inH * inW, sums);
@@ -264,10 +264,10 @@ void lenet_avx2_average_pooling_forward(long rows, long inW, const float *input,
 void lenet_avx2_average_pooling_backward(long rows, long inW, const float *outputGradient, float share,
     float *inputGradient) {}
 void lenet_avx2_subsampling_forward(long planes, long channels, long inH, long inW,
-    const float *input, const float *coefficients, const float *bias, const lenet_squashing *squashing, float *output) {}
+    const float *input, const float *coefficients, const float *bias, const lenet_activation *activation, float *output) {}
 void lenet_avx512_subsampling_forward(long planes, long channels, long inH, long inW,
-    const float *input, const float *coefficients, const float *bias, const lenet_squashing *squashing, float *output) {}
+    const float *input, const float *coefficients, const float *bias, const lenet_activation *activation, float *output) {}
 void lenet_avx2_subsampling_backward(long planes, long channels, long inH, long inW,
-    const float *input, const float *coefficients, const float *outputGradient, const float *squashed,
-    const lenet_squashing *squashing, bool squared, float *coefficientGradient, float *biasGradient, float *inputGradient) {}
+    const float *input, const float *coefficients, const float *outputGradient, const float *activated,
+    const lenet_activation *activation, bool squared, float *coefficientGradient, float *biasGradient, float *inputGradient) {}
 #endif

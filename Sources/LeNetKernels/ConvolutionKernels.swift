@@ -238,7 +238,7 @@ public func convolutionForward<S: BinaryFloatingPoint & SIMDScalar>(
     }
     if s.usesLanes(path, S.self, batch: batch) {
         return lanesForward(s, batch: batch, input: floats(input), weights: floats(weights), bias: floats(bias),
-                            connected: connected, squashing: nil, output: floats(output), path: path)
+                            connected: connected, activation: nil, output: floats(output), path: path)
     }
     for b in 0..<batch {
         convolutionForward(s, input: input + b * s.inputCount, weights: weights, bias: bias, connected: connected,
@@ -246,9 +246,9 @@ public func convolutionForward<S: BinaryFloatingPoint & SIMDScalar>(
     }
 }
 
-/// ``convolutionForward(_:batch:input:weights:bias:connected:output:path:)``, then y = A tanh(S a)
-/// over the outputs: the lanes kernels squash the sums in the registers that summed them and
-/// store only y; the other paths squash in place afterwards.
+/// ``convolutionForward(_:batch:input:weights:bias:connected:output:path:)``, then the activation
+/// over the outputs: the lanes kernels apply it to the sums in the registers that summed them
+/// and store only y; the other paths apply it in place afterwards.
 @inlinable
 public func convolutionForward(
     _ s: ConvolutionShape,
@@ -257,29 +257,29 @@ public func convolutionForward(
     weights: UnsafePointer<Float>,          // [outC, inC, k, k]
     bias: UnsafePointer<Float>,             // [outC]
     connected: UnsafePointer<Bool>?,        // [outC, inC] or nil for all
-    squashing: Squashing,
-    output: UnsafeMutablePointer<Float>,    // [batch, outC, outH, outW], squashed
+    activation: FusedActivation,
+    output: UnsafeMutablePointer<Float>,    // [batch, outC, outH, outW], activated
     path: KernelPath = .best
 ) {
     if !(connected == nil && s.coversInput) && s.usesLanes(path, Float.self, batch: batch) {
         return lanesForward(s, batch: batch, input: input, weights: weights, bias: bias, connected: connected,
-                            squashing: squashing, output: output, path: path)
+                            activation: activation, output: output, path: path)
     }
     convolutionForward(s, batch: batch, input: input, weights: weights, bias: bias, connected: connected, output: output,
                        path: path)
-    squashing.apply(output, count: batch * s.outputCount, path: path)
+    activation.apply(output, count: batch * s.outputCount, path: path)
 }
 
 @inlinable
 func lanesForward(
     _ s: ConvolutionShape, batch: Int, input: UnsafePointer<Float>, weights: UnsafePointer<Float>,
-    bias: UnsafePointer<Float>, connected: UnsafePointer<Bool>?, squashing: Squashing?,
+    bias: UnsafePointer<Float>, connected: UnsafePointer<Bool>?, activation: FusedActivation?,
     output: UnsafeMutablePointer<Float>, path: KernelPath
 ) {
     let run = path == .avx512 ? lenet_avx512_convolution_forward_batch : lenet_avx2_convolution_forward_batch
-    withUnsafePointer(to: squashing?.c ?? lenet_squashing()) { q in
+    withUnsafePointer(to: activation?.c ?? lenet_activation()) { q in
         run(s.inputChannels, s.outputChannels, s.inputHeight, s.inputWidth, s.kernelSize, batch, input, weights, bias,
-            connected, squashing == nil ? nil : q, output)
+            connected, activation == nil ? nil : q, output)
     }
 }
 
@@ -306,7 +306,7 @@ public func convolutionBackward<S: BinaryFloatingPoint & SIMDScalar>(
     }
     if s.usesLanes(path, S.self, batch: batch) {
         return lanesBackward(s, batch: batch, input: floats(input), weights: floats(weights), connected: connected,
-                             outputGradient: floats(outputGradient), squashed: nil, squashing: nil,
+                             outputGradient: floats(outputGradient), activated: nil, activation: nil,
                              weightGradient: floats(weightGradient), biasGradient: floats(biasGradient),
                              inputGradient: inputGradient.map(floats), path: path)
     }
@@ -317,9 +317,9 @@ public func convolutionBackward<S: BinaryFloatingPoint & SIMDScalar>(
     }
 }
 
-/// The backward of ``convolutionForward(_:batch:input:weights:bias:connected:squashing:output:path:)``
-/// from dE/dy and the squashed outputs y: the lanes kernels take dE/da = (S / A)(A² - y²) dE/dy
-/// as they load it into the lanes layout; the other paths compute it in place first.
+/// The backward of ``convolutionForward(_:batch:input:weights:bias:connected:activation:output:path:)``
+/// from dE/dy and the activated outputs y: the lanes kernels take dE/da from them as they load
+/// dE/dy into the lanes layout; the other paths compute it in place first.
 @inlinable
 public func convolutionBackward(
     _ s: ConvolutionShape,
@@ -327,8 +327,8 @@ public func convolutionBackward(
     input: UnsafePointer<Float>,                    // [batch, inC, inH, inW]
     weights: UnsafePointer<Float>,                  // [outC, inC, k, k]
     connected: UnsafePointer<Bool>?,                // [outC, inC] or nil
-    squashing: Squashing,
-    squashed: UnsafePointer<Float>,                 // [batch, outC, outH, outW], the forward's y
+    activation: FusedActivation,
+    activated: UnsafePointer<Float>,                 // [batch, outC, outH, outW], the forward's y
     outputGradient: UnsafeMutablePointer<Float>,    // [batch, outC, outH, outW], dE/dy; dE/da after on the unfused paths
     weightGradient: UnsafeMutablePointer<Float>,    // [outC, inC, k, k], accumulated
     biasGradient: UnsafeMutablePointer<Float>,      // [outC], accumulated
@@ -337,11 +337,11 @@ public func convolutionBackward(
 ) {
     if !(connected == nil && s.coversInput) && s.usesLanes(path, Float.self, batch: batch) {
         return lanesBackward(s, batch: batch, input: input, weights: weights, connected: connected,
-                             outputGradient: outputGradient, squashed: squashed, squashing: squashing,
+                             outputGradient: outputGradient, activated: activated, activation: activation,
                              weightGradient: weightGradient, biasGradient: biasGradient, inputGradient: inputGradient,
                              path: path)
     }
-    squashing.differentiate(outputGradient, squashed: squashed, count: batch * s.outputCount, path: path)
+    activation.differentiate(outputGradient, activated: activated, count: batch * s.outputCount, path: path)
     convolutionBackward(s, batch: batch, input: input, weights: weights, connected: connected,
                         outputGradient: outputGradient, weightGradient: weightGradient, biasGradient: biasGradient,
                         inputGradient: inputGradient, path: path)
@@ -350,14 +350,14 @@ public func convolutionBackward(
 @inlinable
 func lanesBackward(
     _ s: ConvolutionShape, batch: Int, input: UnsafePointer<Float>, weights: UnsafePointer<Float>,
-    connected: UnsafePointer<Bool>?, outputGradient: UnsafePointer<Float>, squashed: UnsafePointer<Float>?,
-    squashing: Squashing?, weightGradient: UnsafeMutablePointer<Float>, biasGradient: UnsafeMutablePointer<Float>,
+    connected: UnsafePointer<Bool>?, outputGradient: UnsafePointer<Float>, activated: UnsafePointer<Float>?,
+    activation: FusedActivation?, weightGradient: UnsafeMutablePointer<Float>, biasGradient: UnsafeMutablePointer<Float>,
     inputGradient: UnsafeMutablePointer<Float>?, path: KernelPath
 ) {
     let run = path == .avx512 ? lenet_avx512_convolution_backward_batch : lenet_avx2_convolution_backward_batch
-    withUnsafePointer(to: squashing?.c ?? lenet_squashing()) { q in
+    withUnsafePointer(to: activation?.c ?? lenet_activation()) { q in
         run(s.inputChannels, s.outputChannels, s.inputHeight, s.inputWidth, s.kernelSize, batch, input, weights,
-            connected, outputGradient, squashed, squashing == nil ? nil : q, weightGradient, biasGradient, inputGradient)
+            connected, outputGradient, activated, activation == nil ? nil : q, weightGradient, biasGradient, inputGradient)
     }
 }
 

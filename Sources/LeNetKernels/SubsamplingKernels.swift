@@ -44,26 +44,26 @@ public func subsamplingForwardNaive<S: BinaryFloatingPoint>(
 }
 
 /// ``subsamplingForward(planes:channels:height:width:input:coefficients:bias:output:path:)``, then
-/// y = A tanh(S a) over the outputs: the AVX2 and AVX-512 kernels squash each plane while it is
-/// in L1; the portable path squashes them in place afterwards.
+/// the activation over the outputs: the AVX2 and AVX-512 kernels apply it to about 512 outputs
+/// at a time, while they are in L1; the portable path applies it in place afterwards.
 @inlinable
 public func subsamplingForward(
     planes: Int, channels: Int, height: Int, width: Int,
     input: UnsafePointer<Float>,             // [planes, height, width]
     coefficients: UnsafePointer<Float>,      // [channels]
     bias: UnsafePointer<Float>,              // [channels]
-    squashing: Squashing,
-    output: UnsafeMutablePointer<Float>,     // [planes, height / 2, width / 2], squashed
+    activation: FusedActivation,
+    output: UnsafeMutablePointer<Float>,     // [planes, height / 2, width / 2], activated
     path: KernelPath = .best
 ) {
     if path.usesAVX2(for: Float.self) {
         let run = path == .avx512 ? lenet_avx512_subsampling_forward : lenet_avx2_subsampling_forward
-        withUnsafePointer(to: squashing.c) { q in run(planes, channels, height, width, input, coefficients, bias, q, output) }
+        withUnsafePointer(to: activation.c) { q in run(planes, channels, height, width, input, coefficients, bias, q, output) }
         return
     }
     subsamplingForwardNaive(planes: planes, channels: channels, height: height, width: width, input: input,
                             coefficients: coefficients, bias: bias, output: output)
-    squashing.apply(output, count: planes * (height / 2) * (width / 2), path: path)
+    activation.apply(output, count: planes * (height / 2) * (width / 2), path: path)
 }
 
 /// The backward of ``subsamplingForward(planes:channels:height:width:input:coefficients:bias:output:path:)``:
@@ -127,16 +127,16 @@ public func subsamplingBackwardLoop<S: BinaryFloatingPoint & SIMDScalar>(
     }
 }
 
-/// The backward of ``subsamplingForward(planes:channels:height:width:input:coefficients:bias:squashing:output:path:)``
-/// from dE/dy and the squashed outputs y: the AVX2 kernel takes dE/da = (S / A)(A² - y²) dE/dy
-/// plane by plane; the portable path computes it in place first.
+/// The backward of ``subsamplingForward(planes:channels:height:width:input:coefficients:bias:activation:output:path:)``
+/// from dE/dy and the activated outputs y: the AVX2 kernel takes dE/da from them plane by plane;
+/// the portable path computes it in place first.
 @inlinable
 public func subsamplingBackward(
     planes: Int, channels: Int, height: Int, width: Int,
     input: UnsafePointer<Float>,                     // [planes, height, width]
     coefficients: UnsafePointer<Float>,              // [channels]
-    squashing: Squashing,
-    squashed: UnsafePointer<Float>,                  // [planes, height / 2, width / 2], the forward's y
+    activation: FusedActivation,
+    activated: UnsafePointer<Float>,                  // [planes, height / 2, width / 2], the forward's y
     outputGradient: UnsafeMutablePointer<Float>,     // [planes, height / 2, width / 2], dE/dy; dE/da after on the portable path
     coefficientGradient: UnsafeMutablePointer<Float>,  // [channels], accumulated
     biasGradient: UnsafeMutablePointer<Float>,       // [channels], accumulated
@@ -145,13 +145,13 @@ public func subsamplingBackward(
 ) {
     if path.usesAVX2(for: Float.self) {
         precondition((height / 2) * (width / 2) <= 4096, "the AVX2 kernel keeps a plane's sums on the stack")
-        withUnsafePointer(to: squashing.c) { q in
-            lenet_avx2_subsampling_backward(planes, channels, height, width, input, coefficients, outputGradient, squashed, q,
+        withUnsafePointer(to: activation.c) { q in
+            lenet_avx2_subsampling_backward(planes, channels, height, width, input, coefficients, outputGradient, activated, q,
                                             false, coefficientGradient, biasGradient, inputGradient)
         }
         return
     }
-    squashing.differentiate(outputGradient, squashed: squashed, count: planes * (height / 2) * (width / 2), path: path)
+    activation.differentiate(outputGradient, activated: activated, count: planes * (height / 2) * (width / 2), path: path)
     subsamplingBackward(planes: planes, channels: channels, height: height, width: width, squared: false, input: input,
                         coefficients: coefficients, outputGradient: outputGradient, coefficientGradient: coefficientGradient,
                         biasGradient: biasGradient, inputGradient: inputGradient, path: path)

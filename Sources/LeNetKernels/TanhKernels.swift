@@ -59,35 +59,6 @@ public func scaledTanhBackward<S: BinaryFloatingPoint>(
     }
 }
 
-/// LeNet's squashing y = A tanh(S a) as a kernel fuses it into its own passes over memory: the
-/// batch convolutions and subsamplings squash their outputs as they store them, and take
-/// dE/da = (S / A)(A² - y²) dE/dy as they load their output gradient, with the operations (and
-/// the bits) of ``scaledTanh(_:into:count:amplitude:slope:path:)`` and ``scaledTanhBackward``.
-public struct Squashing: Sendable, Hashable {
-    public var amplitude: Float
-    public var slope: Float
-
-    public init(amplitude: Float, slope: Float) {
-        self.amplitude = amplitude
-        self.slope = slope
-    }
-
-    @usableFromInline var c: lenet_squashing { lenet_squashing(amplitude: amplitude, slope: slope) }
-
-    /// y = A tanh(S a) in place, for the paths that do not fuse it.
-    @inlinable func apply(_ values: UnsafeMutablePointer<Float>, count: Int, path: KernelPath) {
-        scaledTanh(values, into: values, count: count, amplitude: amplitude, slope: slope, path: path)
-    }
-
-    /// dE/dy -> dE/da in place, from the saved y, for the paths that do not fuse it.
-    @inlinable func differentiate(
-        _ gradient: UnsafeMutablePointer<Float>, squashed: UnsafePointer<Float>, count: Int, path: KernelPath
-    ) {
-        scaledTanhBackward(output: squashed, outputGradient: gradient, into: gradient, count: count, amplitude: amplitude,
-                           slope: slope, squared: false, path: path)
-    }
-}
-
 /// tanh of eight values (see ``scaledTanh(_:into:count:amplitude:slope:)``).
 @inlinable @inline(__always)
 public func tanh8(_ v: SIMD8<Float>) -> SIMD8<Float> {

@@ -24,6 +24,32 @@ let tolerance: Float = 1e-5
 /// Every implementation this machine can run: each fast kernel is checked on each of them.
 let paths = KernelPath.allCases.filter(KernelPath.isAvailable)
 
+/// The activations kernels apply themselves, and the activation layers' own passes that they
+/// must equal: the scaled tanh kernels, and ReLU as LeNet's layer computes it, backward from its
+/// input a (the fused kernels see only y).
+let fusedActivations = [FusedActivation(.scaledTanh(amplitude: 1.7159, slope: 2 / 3)), FusedActivation(.relu)]
+
+func activationForward(_ f: FusedActivation, _ a: [Float], path: KernelPath) -> [Float] {
+    switch f.function {
+    case .scaledTanh(let amplitude, let slope):
+        var y = a
+        scaledTanh(a, into: &y, count: a.count, amplitude: amplitude, slope: slope, path: path)
+        return y
+    case .relu: return a.map { $0 > 0 ? $0 : 0 }
+    }
+}
+
+func activationBackward(_ f: FusedActivation, _ a: [Float], _ dy: [Float], path: KernelPath) -> [Float] {
+    switch f.function {
+    case .scaledTanh(let amplitude, let slope):
+        var da = dy
+        scaledTanhBackward(output: activationForward(f, a, path: path), outputGradient: dy, into: &da, count: dy.count,
+                           amplitude: amplitude, slope: slope, squared: false, path: path)
+        return da
+    case .relu: return zip(a, dy).map { $0 > 0 ? $1 : 0 }
+    }
+}
+
 @Suite struct ConvolutionKernelsTests {
     /// Random shapes, including C5's whole-input kernels and partial connection tables.
     static let shapes: [(ConvolutionShape, Bool)] = {
@@ -139,35 +165,33 @@ let paths = KernelPath.allCases.filter(KernelPath.isAvailable)
         }
     }
 
-    /// A convolution that squashes its own outputs gives the bits of the convolution and then
-    /// the scaled tanh in a pass of its own, forward and backward, on batches that take the
-    /// lanes kernels (some lanes empty, and a group of 16 then one of 5) and on one that does not.
-    @Test(arguments: paths) func squashingFusedEqualsTwoPassesBitForBit(path: KernelPath) {
+    /// A convolution that applies the activation after it (LeNet's scaled tanh, ReLU) gives the
+    /// bits of the convolution and then the activation in a pass of its own, forward and
+    /// backward, on batches that take the lanes kernels (some lanes empty, and a group of 16 then
+    /// one of 5) and on one that does not.
+    @Test(arguments: paths, fusedActivations) func activationFusedEqualsTwoPassesBitForBit(path: KernelPath, f: FusedActivation) {
         var noise = Noise(state: 4)
-        let q = Squashing(amplitude: 1.7159, slope: 2 / 3)
         for (n, (s, partial)) in Self.shapes.enumerated() {
             for batch in [[2, 5, 13][n % 3], 21] {
                 let x = noise.values(batch * s.inputCount).map { 3 * $0 }, w = noise.values(s.weightCount)
                 let b = noise.values(s.outputChannels), dy = noise.values(batch * s.outputCount), start = noise.values(s.weightCount)
                 let table = (0..<s.inputChannels * s.outputChannels).map { $0 % 3 != 1 }
-                var fused = [Float](repeating: .nan, count: batch * s.outputCount), separate = fused, da = fused
+                var fused = [Float](repeating: .nan, count: batch * s.outputCount), a = fused
                 var dwFused = start, dbFused = [Float](repeating: 1, count: s.outputChannels), dxFused = [Float](repeating: 0.5, count: batch * s.inputCount)
                 var dwSeparate = dwFused, dbSeparate = dbFused, dxSeparate = dxFused, dyFused = dy
                 table.withUnsafeBufferPointer { t in
                     let connected = partial ? t.baseAddress : nil
-                    convolutionForward(s, batch: batch, input: x, weights: w, bias: b, connected: connected, squashing: q,
+                    convolutionForward(s, batch: batch, input: x, weights: w, bias: b, connected: connected, activation: f,
                                        output: &fused, path: path)
-                    convolutionForward(s, batch: batch, input: x, weights: w, bias: b, connected: connected, output: &separate, path: path)
-                    scaledTanh(separate, into: &separate, count: separate.count, amplitude: q.amplitude, slope: q.slope, path: path)
-                    convolutionBackward(s, batch: batch, input: x, weights: w, connected: connected, squashing: q, squashed: fused,
+                    convolutionForward(s, batch: batch, input: x, weights: w, bias: b, connected: connected, output: &a, path: path)
+                    convolutionBackward(s, batch: batch, input: x, weights: w, connected: connected, activation: f, activated: fused,
                                         outputGradient: &dyFused, weightGradient: &dwFused, biasGradient: &dbFused,
                                         inputGradient: &dxFused, path: path)
-                    scaledTanhBackward(output: separate, outputGradient: dy, into: &da, count: da.count, amplitude: q.amplitude,
-                                       slope: q.slope, squared: false, path: path)
-                    convolutionBackward(s, batch: batch, input: x, weights: w, connected: connected, outputGradient: da,
+                    convolutionBackward(s, batch: batch, input: x, weights: w, connected: connected,
+                                        outputGradient: activationBackward(f, a, dy, path: path),
                                         weightGradient: &dwSeparate, biasGradient: &dbSeparate, inputGradient: &dxSeparate, path: path)
                 }
-                #expect(fused.map(\.bitPattern) == separate.map(\.bitPattern), "forward \(s) batch \(batch)")
+                #expect(fused.map(\.bitPattern) == activationForward(f, a, path: path).map(\.bitPattern), "forward \(s) batch \(batch)")
                 #expect(dwFused.map(\.bitPattern) == dwSeparate.map(\.bitPattern), "dW \(s) batch \(batch)")
                 #expect(dbFused.map(\.bitPattern) == dbSeparate.map(\.bitPattern), "db \(s) batch \(batch)")
                 #expect(dxFused.map(\.bitPattern) == dxSeparate.map(\.bitPattern), "dx \(s) batch \(batch)")

@@ -44,33 +44,29 @@ import LeNetKernels
         }
     }
 
-    /// Squashing fused into the forward and the backward gives the bits of the scaled tanh in
-    /// passes of its own.
-    @Test(arguments: paths) func squashingFusedEqualsTwoPassesBitForBit(path: KernelPath) {
+    /// The activation after the subsampling, applied in its forward and backward, gives the bits
+    /// of the activation in passes of its own.
+    @Test(arguments: paths, fusedActivations) func activationFusedEqualsTwoPassesBitForBit(path: KernelPath, f: FusedActivation) {
         var noise = Noise(state: 13)
-        let q = Squashing(amplitude: 1.7159, slope: 2 / 3)
         for (planes, channels, height, width) in Self.shapes {
             let units = planes * height * width / 4
             let x = noise.values(planes * height * width).map { 2 * $0 }, w = noise.values(channels), b = noise.values(channels)
             let dy = noise.values(units)
-            var fused = [Float](repeating: .nan, count: units), separate = fused, da = fused, dyFused = dy
+            var fused = [Float](repeating: .nan, count: units), a = fused, dyFused = dy
             subsamplingForward(planes: planes, channels: channels, height: height, width: width, input: x, coefficients: w, bias: b,
-                               squashing: q, output: &fused, path: path)
+                               activation: f, output: &fused, path: path)
             subsamplingForward(planes: planes, channels: channels, height: height, width: width, input: x, coefficients: w, bias: b,
-                               output: &separate, path: path)
-            scaledTanh(separate, into: &separate, count: units, amplitude: q.amplitude, slope: q.slope, path: path)
-            #expect(fused.map(\.bitPattern) == separate.map(\.bitPattern), "forward \(planes)x\(height)x\(width)")
+                               output: &a, path: path)
+            #expect(fused.map(\.bitPattern) == activationForward(f, a, path: path).map(\.bitPattern), "forward \(planes)x\(height)x\(width)")
             var dwFused = [Float](repeating: 0.25, count: channels), dbFused = dwFused
             var dxFused = [Float](repeating: .nan, count: planes * height * width)
             var dwSeparate = dwFused, dbSeparate = dbFused, dxSeparate = dxFused
             subsamplingBackward(planes: planes, channels: channels, height: height, width: width, input: x, coefficients: w,
-                                squashing: q, squashed: fused, outputGradient: &dyFused, coefficientGradient: &dwFused,
+                                activation: f, activated: fused, outputGradient: &dyFused, coefficientGradient: &dwFused,
                                 biasGradient: &dbFused, inputGradient: &dxFused, path: path)
-            scaledTanhBackward(output: separate, outputGradient: dy, into: &da, count: units, amplitude: q.amplitude, slope: q.slope,
-                               squared: false, path: path)
             subsamplingBackward(planes: planes, channels: channels, height: height, width: width, squared: false, input: x,
-                                coefficients: w, outputGradient: da, coefficientGradient: &dwSeparate, biasGradient: &dbSeparate,
-                                inputGradient: &dxSeparate, path: path)
+                                coefficients: w, outputGradient: activationBackward(f, a, dy, path: path),
+                                coefficientGradient: &dwSeparate, biasGradient: &dbSeparate, inputGradient: &dxSeparate, path: path)
             #expect((dwFused + dbFused + dxFused).map(\.bitPattern) == (dwSeparate + dbSeparate + dxSeparate).map(\.bitPattern),
                     "backward \(planes)x\(height)x\(width)")
         }

@@ -71,12 +71,13 @@ import Testing
         #expect(abs(result.loss - loss) <= 1e-6 * abs(loss) && result.correct == correct)
     }
 
-    /// The layers that squash their own outputs (C1, S2, C3, S4 of LeNet-5, C1 and C2 of LeNet-1) give
-    /// the bits of the convolution and the activation run one after the other: outputs, gradient,
-    /// curvature, in the lanes kernels (batches of 21 and 40: 16-sample and 5- or 4-sample groups)
-    /// and in the one-image kernels (batch 1).
-    @Test(arguments: [Architecture.lenet5, .lenet1(pooling: .average)])
-    func fusedSquashingGivesTheSameBits(architecture: Architecture) {
+    /// The layers that apply the activation after them (C1, S2, C3, S4 of LeNet-5; C1 and C2 of
+    /// LeNet-1; C1 and C3 of lenet5-modern, with ReLU) give the bits of the layer and the
+    /// activation run one after the other: outputs, gradient, curvature, in the lanes kernels
+    /// (batches of 21 and 40: 16-sample and 5- or 4-sample groups) and in the one-image kernels
+    /// (batch 1).
+    @Test(arguments: [Architecture.lenet5, .lenet1(pooling: .average), .lenet5Modern])
+    func fusedActivationsGiveTheSameBits(architecture: Architecture) {
         let network = Network<Float>(architecture: architecture, seed: 3)
         #expect((0..<network.layers.count).filter(network.isFused).count == (architecture == .lenet5 ? 4 : 2))
         var rng = SplitMix64(seed: 6)
@@ -84,7 +85,7 @@ import Testing
         for batch in [1, 21, 40] {
             let x = (0..<batch * size).map { _ in Float(rng.uniform(1)) }, labels = (0..<batch).map { UInt8($0 % 10) }
             func run(fused: Bool) -> (outputs: [Float], gradient: [Float], curvature: [Float], loss: Double) {
-                network.fusesSquashing = fused
+                network.fusesActivations = fused
                 var gradient = [Float](repeating: 0, count: n), curvature = gradient
                 let r = gradient.withUnsafeMutableBufferPointer {
                     network.accumulateGradient(inputs: x, labels: labels, batch: batch, into: $0.baseAddress!)

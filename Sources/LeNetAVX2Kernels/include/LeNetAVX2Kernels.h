@@ -11,11 +11,13 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/// LeNet's squashing y = amplitude * tanh(slope * a) where a kernel fuses it: applied to its
-/// outputs in a forward, and in a backward dE/da = (slope / amplitude)(amplitude^2 - y^2) * dE/dy
-/// taken from the saved y and dE/dy, with the operations (and bits) of lenet_avx2_scaled_tanh
-/// and lenet_avx2_scaled_tanh_backward.
-typedef struct { float amplitude, slope; } lenet_squashing;
+/// The activation a kernel applies to its own outputs, where it fuses one: in a forward
+/// y = amplitude * tanh(slope * a) (LENET_SCALED_TANH, LeNet's squashing) or y = max(a, 0)
+/// (LENET_RELU); in a backward dE/da from the saved y and dE/dy, (slope / amplitude)
+/// (amplitude^2 - y^2) * dE/dy or dE/dy where y > 0. With the operations (and bits) of
+/// lenet_avx2_scaled_tanh and its backward, and of the Swift ReLU loops.
+enum { LENET_SCALED_TANH = 0, LENET_RELU = 1 };
+typedef struct { int kind; float amplitude, slope; } lenet_activation;
 
 /// 1 when AVX2 and FMA can run here: CPUID says so and XGETBV says the OS saves YMM state.
 int lenet_avx2_fma_available(void);
@@ -78,7 +80,7 @@ long lenet_convolution_input_gradient_scratch(long inC, long outC, long inH, lon
 
 /// convolution forward over a batch, eight samples per 256-bit vector (the "lanes" layout, see
 /// Lanes.c): the batch is transposed into it and back through a per-thread scratch buffer.
-/// Same meaning as lenet_avx2_convolution_forward for each sample. Requires k <= 8. A squashing
+/// Same meaning as lenet_avx2_convolution_forward for each sample. Requires k <= 8. An activation
 /// is applied to the sums in the registers that summed them (only y is stored), and taken off
 /// dE/dy as it enters the lanes layout, so the activation layer after the convolution costs no
 /// pass of its own over memory.
@@ -88,7 +90,7 @@ void lenet_avx2_convolution_forward_batch(
     const float *weights,     // [outC, inC, k, k]
     const float *bias,        // [outC]
     const bool *connected,    // [outC, inC] or NULL for all
-    const lenet_squashing *squashing,  // or NULL: then the outputs are not squashed
+    const lenet_activation *activation,  // or NULL: then the outputs are not activated
     float *output);           // [batch, outC, outH, outW]
 
 /// The gradients of a batch in the lanes layout: dW and dBias as
@@ -100,9 +102,9 @@ void lenet_avx2_convolution_backward_batch(
     const float *input,           // [batch, inC, inH, inW]
     const float *weights,         // [outC, inC, k, k]
     const bool *connected,        // [outC, inC] or NULL for all
-    const float *outputGradient,  // [batch, outC, outH, outW]: dE/dy with squashing, else dE/d(output)
-    const float *squashed,        // [batch, outC, outH, outW]: the squashed outputs y, or NULL
-    const lenet_squashing *squashing,  // NULL when squashed is
+    const float *outputGradient,  // [batch, outC, outH, outW]: dE/dy with activation, else dE/d(output)
+    const float *activated,       // [batch, outC, outH, outW]: the activated outputs y, or NULL
+    const lenet_activation *activation,  // NULL when activated is
     float *weightGradient,        // [outC, inC, k, k], accumulated
     float *biasGradient,          // [outC], accumulated
     float *inputGradient);        // [batch, inC, inH, inW], accumulated, or NULL
@@ -116,7 +118,7 @@ void lenet_avx512_convolution_forward_batch(
     const float *weights,     // [outC, inC, k, k]
     const float *bias,        // [outC]
     const bool *connected,    // [outC, inC] or NULL for all
-    const lenet_squashing *squashing,  // or NULL: then the outputs are not squashed
+    const lenet_activation *activation,  // or NULL: then the outputs are not activated
     float *output);           // [batch, outC, outH, outW]
 
 void lenet_avx512_convolution_backward_batch(
@@ -124,9 +126,9 @@ void lenet_avx512_convolution_backward_batch(
     const float *input,           // [batch, inC, inH, inW]
     const float *weights,         // [outC, inC, k, k]
     const bool *connected,        // [outC, inC] or NULL for all
-    const float *outputGradient,  // [batch, outC, outH, outW]: dE/dy with squashing, else dE/d(output)
-    const float *squashed,        // [batch, outC, outH, outW]: the squashed outputs y, or NULL
-    const lenet_squashing *squashing,  // NULL when squashed is
+    const float *outputGradient,  // [batch, outC, outH, outW]: dE/dy with activation, else dE/d(output)
+    const float *activated,       // [batch, outC, outH, outW]: the activated outputs y, or NULL
+    const lenet_activation *activation,  // NULL when activated is
     float *weightGradient,        // [outC, inC, k, k], accumulated
     float *biasGradient,          // [outC], accumulated
     float *inputGradient);        // [batch, inC, inH, inW], accumulated, or NULL
@@ -187,27 +189,27 @@ void lenet_avx2_subsampling_forward(
     const float *input,          // [planes, inH, inW]
     const float *coefficients,   // [channels]
     const float *bias,           // [channels]
-    const lenet_squashing *squashing,  // or NULL: then the outputs are not squashed
+    const lenet_activation *activation,  // or NULL: then the outputs are not activated
     float *output);              // [planes, inH / 2, inW / 2]
 
-/// The same in 512-bit vectors where it squashes (the same bits).
+/// The same in 512-bit vectors where it applies an activation (the same bits).
 void lenet_avx512_subsampling_forward(
     long planes, long channels, long inH, long inW,
-    const float *input, const float *coefficients, const float *bias, const lenet_squashing *squashing, float *output);
+    const float *input, const float *coefficients, const float *bias, const lenet_activation *activation, float *output);
 
 /// Its backward, with the operations of the Swift per-plane loop of LeNetKernels'
 /// subsamplingBackward in their order (bit for bit): per plane, the unit sums s (the forward at
 /// coefficient 1 and bias 0), squared when `squared`; dCoefficient[c] += lenet_avx2_dot(g, s),
 /// dBias[c] += lenet_avx2_sum(g), and w * g (w^2 * g when `squared`) into all four inputs of
-/// each unit. With a squashing (not with `squared`), g = dE/da from the squashed outputs y and
+/// each unit. With an activation (not with `squared`), g = dE/da from the activated outputs y and
 /// dE/dy. Planes of at most 4096 units.
 void lenet_avx2_subsampling_backward(
     long planes, long channels, long inH, long inW,
     const float *input,           // [planes, inH, inW]
     const float *coefficients,    // [channels]
-    const float *outputGradient,  // [planes, inH / 2, inW / 2]: dE/dy with squashing, else dE/d(output)
-    const float *squashed,        // [planes, inH / 2, inW / 2]: the squashed outputs y, or NULL
-    const lenet_squashing *squashing,  // NULL when squashed is
+    const float *outputGradient,  // [planes, inH / 2, inW / 2]: dE/dy with activation, else dE/d(output)
+    const float *activated,       // [planes, inH / 2, inW / 2]: the activated outputs y, or NULL
+    const lenet_activation *activation,  // NULL when activated is
     bool squared,
     float *coefficientGradient,   // [channels], accumulated
     float *biasGradient,          // [channels], accumulated
@@ -257,7 +259,7 @@ void lenet_avx2_scaled_tanh(const float *x, float *y, long n, float amplitude, f
 /// The same values in 512-bit vectors.
 void lenet_avx512_scaled_tanh(const float *x, float *y, long n, float amplitude, float slope);  // x, y: [n]
 
-/// The squashing function's backward from its output y: d = factor * (amplitudeSquared - y * y),
+/// The activation function's backward from its output y: d = factor * (amplitudeSquared - y * y),
 /// dx[i] = d * g[i], or d * d * g[i] when squared (the curvature pass); no operation fused.
 void lenet_avx2_scaled_tanh_backward(
     const float *y, const float *g, float *dx, long n,   // y, g, dx: [n]
