@@ -44,8 +44,7 @@ public struct ActivationLayer: LayerDescription {
                 for i in 0..<n { output[i] = a * S.tanh(s * input[i]) }      // y = A tanh(S x), Double checks
             }
         case .relu:
-            // Both values read before the select, so the loop vectorises (a conditional load does not).
-            for i in 0..<n { let v = input[i]; output[i] = v > 0 ? v : 0 }  // y = max(0, x)
+            relu(input, into: output, count: n)  // y = max(0, x)
         }
     }
 
@@ -62,9 +61,7 @@ public struct ActivationLayer: LayerDescription {
             scaledTanhBackward(output: output, outputGradient: outputGradient, into: dx, count: n,
                                amplitude: S(Self.tanhAmplitude), slope: S(Self.tanhSlope), squared: squared)
         case .relu:
-            // f' ∈ {0, 1}: f'² = f'. From the output, y > 0 exactly where x > 0: a convolution that
-            // applies the ReLU itself keeps no x (see Network).
-            for i in 0..<n { let g = outputGradient[i]; dx[i] = output[i] > 0 ? g : 0 }
+            reluBackward(output: output, outputGradient: outputGradient, into: dx, count: n)  // f'² = f' ∈ {0, 1}
         }
     }
 }

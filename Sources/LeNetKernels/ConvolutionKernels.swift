@@ -210,6 +210,9 @@ extension ConvolutionShape {
     /// kernels read each weight once per batch instead of once per sample.
     public var coversInput: Bool { outputHeight == 1 && outputWidth == 1 }
 
+    /// Whether the batch kernels run this convolution as a matrix (C5: full table, whole input).
+    @inlinable func runsAsMatrix(connected: UnsafePointer<Bool>?) -> Bool { connected == nil && coversInput }
+
     /// Whether a batch of `batch` samples of `S` takes the lanes kernels under `path`.
     @inlinable func usesLanes<S>(_ path: KernelPath, _: S.Type, batch: Int) -> Bool {
         path.usesAVX2(for: S.self) && batch >= lanesMinimumBatch && kernelSize <= 8
@@ -232,7 +235,7 @@ public func convolutionForward<S: BinaryFloatingPoint & SIMDScalar>(
     output: UnsafeMutablePointer<S>,    // [batch, outC, outH, outW]
     path: KernelPath = .best
 ) {
-    if connected == nil && s.coversInput {
+    if s.runsAsMatrix(connected: connected) {
         return matrixForward(rows: s.outputChannels, columns: s.inputCount, batch: batch, weights: weights, bias: bias,
                              input: input, output: output, path: path)
     }
@@ -261,7 +264,7 @@ public func convolutionForward(
     output: UnsafeMutablePointer<Float>,    // [batch, outC, outH, outW], activated
     path: KernelPath = .best
 ) {
-    if !(connected == nil && s.coversInput) && s.usesLanes(path, Float.self, batch: batch) {
+    if !s.runsAsMatrix(connected: connected) && s.usesLanes(path, Float.self, batch: batch) {
         return lanesForward(s, batch: batch, input: input, weights: weights, bias: bias, connected: connected,
                             activation: activation, output: output, path: path)
     }
@@ -299,7 +302,7 @@ public func convolutionBackward<S: BinaryFloatingPoint & SIMDScalar>(
     inputGradient: UnsafeMutablePointer<S>?,      // [batch, inC, inH, inW], accumulated
     path: KernelPath = .best
 ) {
-    if connected == nil && s.coversInput {
+    if s.runsAsMatrix(connected: connected) {
         return matrixBackward(rows: s.outputChannels, columns: s.inputCount, batch: batch, weights: weights, input: input,
                               outputGradient: outputGradient, weightGradient: weightGradient, biasGradient: biasGradient,
                               inputGradient: inputGradient, path: path)
@@ -328,14 +331,14 @@ public func convolutionBackward(
     weights: UnsafePointer<Float>,                  // [outC, inC, k, k]
     connected: UnsafePointer<Bool>?,                // [outC, inC] or nil
     activation: FusedActivation,
-    activated: UnsafePointer<Float>,                 // [batch, outC, outH, outW], the forward's y
+    activated: UnsafePointer<Float>,                // [batch, outC, outH, outW], the forward's y
     outputGradient: UnsafeMutablePointer<Float>,    // [batch, outC, outH, outW], dE/dy; dE/da after on the unfused paths
     weightGradient: UnsafeMutablePointer<Float>,    // [outC, inC, k, k], accumulated
     biasGradient: UnsafeMutablePointer<Float>,      // [outC], accumulated
     inputGradient: UnsafeMutablePointer<Float>?,    // [batch, inC, inH, inW], accumulated
     path: KernelPath = .best
 ) {
-    if !(connected == nil && s.coversInput) && s.usesLanes(path, Float.self, batch: batch) {
+    if !s.runsAsMatrix(connected: connected) && s.usesLanes(path, Float.self, batch: batch) {
         return lanesBackward(s, batch: batch, input: input, weights: weights, connected: connected,
                              outputGradient: outputGradient, activated: activated, activation: activation,
                              weightGradient: weightGradient, biasGradient: biasGradient, inputGradient: inputGradient,

@@ -30,7 +30,7 @@ public struct FusedActivation: Sendable, Hashable {
         case .scaledTanh(let amplitude, let slope):
             scaledTanh(values, into: values, count: count, amplitude: amplitude, slope: slope, path: path)
         case .relu:
-            for i in 0..<count { let v = values[i]; values[i] = v > 0 ? v : 0 }
+            relu(values, into: values, count: count)
         }
     }
 
@@ -43,7 +43,7 @@ public struct FusedActivation: Sendable, Hashable {
             scaledTanhBackward(output: y, outputGradient: gradient, into: gradient, count: count, amplitude: amplitude,
                                slope: slope, squared: false, path: path)
         case .relu:
-            for i in 0..<count { let g = gradient[i]; gradient[i] = y[i] > 0 ? g : 0 }
+            reluBackward(output: y, outputGradient: gradient, into: gradient, count: count)
         }
     }
 }

@@ -88,11 +88,11 @@ public func subsamplingBackward<S: BinaryFloatingPoint & SIMDScalar>(
     path: KernelPath = .best
 ) {
     if path.usesAVX2(for: S.self) {
-        precondition((height / 2) * (width / 2) <= 4096, "the AVX2 kernel keeps a plane's sums on the stack")
-        lenet_avx2_subsampling_backward(planes, channels, height, width, floats(input), floats(coefficients),
-                                        floats(outputGradient), nil, nil, squared, floats(coefficientGradient),
-                                        floats(biasGradient), inputGradient.map(floats))
-        return
+        return avx2SubsamplingBackward(planes: planes, channels: channels, height: height, width: width, squared: squared,
+                                       input: floats(input), coefficients: floats(coefficients),
+                                       outputGradient: floats(outputGradient), activated: nil, activation: nil,
+                                       coefficientGradient: floats(coefficientGradient), biasGradient: floats(biasGradient),
+                                       inputGradient: inputGradient.map(floats))
     }
     subsamplingBackwardLoop(planes: planes, channels: channels, height: height, width: width, squared: squared, input: input,
                             coefficients: coefficients, outputGradient: outputGradient, coefficientGradient: coefficientGradient,
@@ -136,7 +136,7 @@ public func subsamplingBackward(
     input: UnsafePointer<Float>,                     // [planes, height, width]
     coefficients: UnsafePointer<Float>,              // [channels]
     activation: FusedActivation,
-    activated: UnsafePointer<Float>,                  // [planes, height / 2, width / 2], the forward's y
+    activated: UnsafePointer<Float>,                 // [planes, height / 2, width / 2], the forward's y
     outputGradient: UnsafeMutablePointer<Float>,     // [planes, height / 2, width / 2], dE/dy; dE/da after on the portable path
     coefficientGradient: UnsafeMutablePointer<Float>,  // [channels], accumulated
     biasGradient: UnsafeMutablePointer<Float>,       // [channels], accumulated
@@ -144,15 +144,27 @@ public func subsamplingBackward(
     path: KernelPath = .best
 ) {
     if path.usesAVX2(for: Float.self) {
-        precondition((height / 2) * (width / 2) <= 4096, "the AVX2 kernel keeps a plane's sums on the stack")
-        withUnsafePointer(to: activation.c) { q in
-            lenet_avx2_subsampling_backward(planes, channels, height, width, input, coefficients, outputGradient, activated, q,
-                                            false, coefficientGradient, biasGradient, inputGradient)
-        }
-        return
+        return avx2SubsamplingBackward(planes: planes, channels: channels, height: height, width: width, squared: false,
+                                       input: input, coefficients: coefficients, outputGradient: outputGradient,
+                                       activated: activated, activation: activation, coefficientGradient: coefficientGradient,
+                                       biasGradient: biasGradient, inputGradient: inputGradient)
     }
     activation.differentiate(outputGradient, activated: activated, count: planes * (height / 2) * (width / 2), path: path)
     subsamplingBackward(planes: planes, channels: channels, height: height, width: width, squared: false, input: input,
                         coefficients: coefficients, outputGradient: outputGradient, coefficientGradient: coefficientGradient,
                         biasGradient: biasGradient, inputGradient: inputGradient, path: path)
+}
+
+@inlinable
+func avx2SubsamplingBackward(
+    planes: Int, channels: Int, height: Int, width: Int, squared: Bool, input: UnsafePointer<Float>,
+    coefficients: UnsafePointer<Float>, outputGradient: UnsafePointer<Float>, activated: UnsafePointer<Float>?,
+    activation: FusedActivation?, coefficientGradient: UnsafeMutablePointer<Float>, biasGradient: UnsafeMutablePointer<Float>,
+    inputGradient: UnsafeMutablePointer<Float>?
+) {
+    precondition((height / 2) * (width / 2) <= 4096, "the AVX2 kernel keeps a plane's sums on the stack")
+    withUnsafePointer(to: activation?.c ?? lenet_activation()) { q in
+        lenet_avx2_subsampling_backward(planes, channels, height, width, input, coefficients, outputGradient, activated,
+                                        activation == nil ? nil : q, squared, coefficientGradient, biasGradient, inputGradient)
+    }
 }
