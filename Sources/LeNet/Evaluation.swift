@@ -17,12 +17,16 @@ public struct Evaluation: Sendable, Equatable {
         self.predictions = predictions
     }
 
+    /// Samples per forward pass by default: 256 splits into 8 chunks of 32, whole groups of 16
+    /// for the lanes kernels (100 gave every chunk of 16 or 17 a group of one sample).
+    public static let defaultBatch = 256
+
     /// Runs `network` on every sample, `batch` at a time.
-    public init(network: Network<Float>, data: LabeledImages, batch: Int = 100) {
+    public init(network: Network<Float>, data: LabeledImages, batch: Int = defaultBatch) {
         self.init(network: network, encoded: data.encoded(network.architecture.inputEncoding), labels: data.labels, batch: batch)
     }
 
-    init(network: Network<Float>, encoded inputs: [Float], labels: [UInt8], batch: Int = 100) {
+    init(network: Network<Float>, encoded inputs: [Float], labels: [UInt8], batch: Int = defaultBatch) {
         let k = network.classes
         let outputs = network.outputs(encoded: inputs, count: labels.count, batch: batch)
         var confusion = [[Int]](repeating: [Int](repeating: 0, count: k), count: k)
@@ -55,7 +59,7 @@ func pad(_ s: String, _ width: Int) -> String { String(repeating: " ", count: ma
 extension Network where S == Float {
     /// The last layer's outputs for every image (`classes` per image, image after image):
     /// RBF penalties for `lenet5`, scores for the others.
-    public func outputs(for data: LabeledImages, batch: Int = 100) -> [Float] {
+    public func outputs(for data: LabeledImages, batch: Int = Evaluation.defaultBatch) -> [Float] {
         outputs(encoded: data.encoded(architecture.inputEncoding), count: data.count, batch: batch)
     }
 

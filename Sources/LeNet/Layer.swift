@@ -169,6 +169,41 @@ public enum Layer: Sendable {
         }
     }
 
+    /// Whether this layer can run in the lanes layout (``LanesLayer``): a convolution that does not
+    /// run as a matrix, with a kernel of at most 8x8; a subsampling; a pooling.
+    var runsInLanes: Bool {
+        switch self {
+        case .convolution(let l): !stepsInBackward && l.shape.kernelSize <= 8
+        case .subsampling, .pooling: true
+        case .fullyConnected, .activation, .rbf: false
+        }
+    }
+
+    /// `body` with this layer as a ``LanesLayer`` over `parameters`, `activation` applied to its
+    /// outputs, and where its bias starts in its parameters (nil: it has none). Only where
+    /// ``runsInLanes``.
+    func withLanesLayer<S: NetworkScalar, R>(
+        parameters: UnsafePointer<S>, activation: FusedActivation?, _ body: (LanesLayer, _ biasOffset: Int?) -> R
+    ) -> R {
+        let p = floats(parameters)
+        switch self {
+        case .convolution(let l):
+            return l.table.connected.withUnsafeBufferPointer { t in
+                body(.convolution(l.shape, weights: p, bias: p + l.shape.weightCount, connected: l.table.isFull ? nil : t.baseAddress,
+                                  activation: activation), l.shape.weightCount)
+            }
+        case .subsampling(let l):
+            let s = l.inputShape
+            return body(.subsampling(channels: s.channels, height: s.height, width: s.width, coefficients: p, bias: p + s.channels,
+                                     activation: activation), s.channels)
+        case .pooling(let l):
+            precondition(activation == nil, "pooling applies no activation")
+            let s = l.inputShape
+            return body(.pooling(maximum: l.kind == .max, channels: s.channels, height: s.height, width: s.width), nil)
+        case .fullyConnected, .activation, .rbf: preconditionFailure("\(description.name) does not run in lanes")
+        }
+    }
+
     /// Whether online SDLM applies this layer's step inside its backward pass
     /// (``backwardStep(parameters:rates:scale:input:outputGradient:inputGradient:)``): the layers
     /// that are one matrix, weights `[outputs, inputs]` then biases (fully connected layers, and
@@ -244,13 +279,13 @@ private func squares<S: NetworkScalar>(_ x: UnsafePointer<S>, count: Int) -> Uns
 
 /// The fused kernels run in Float only; the network asks for them only when `S` is `Float`.
 @inline(__always)
-private func floats<S: NetworkScalar>(_ p: UnsafePointer<S>) -> UnsafePointer<Float> {
+func floats<S: NetworkScalar>(_ p: UnsafePointer<S>) -> UnsafePointer<Float> {
     precondition(S.self == Float.self, "fused activation runs in Float")
     return UnsafeRawPointer(p).assumingMemoryBound(to: Float.self)
 }
 
 @inline(__always)
-private func floats<S: NetworkScalar>(_ p: UnsafeMutablePointer<S>) -> UnsafeMutablePointer<Float> {
+func floats<S: NetworkScalar>(_ p: UnsafeMutablePointer<S>) -> UnsafeMutablePointer<Float> {
     precondition(S.self == Float.self, "fused activation runs in Float")
     return UnsafeMutableRawPointer(p).assumingMemoryBound(to: Float.self)
 }

@@ -27,6 +27,18 @@ public final class Network<S: NetworkScalar> {
     private let activations: [FusedActivation?]
     /// Whether layers fuse the activation after them (the tests compare the two ways).
     var fusesActivations = true
+    /// The network's front that runs in the lanes layout from its input to its last output
+    /// (``LanesLayer``; LeNet-5's C1 to S4): each stage a layer and the layer whose output it
+    /// writes (the activation after it, when it applies that activation). Empty in Double or
+    /// when the first layer cannot; layers `0 ..< lanesEnd`.
+    private let lanesStages: [(layer: Int, output: Int)]
+    private var lanesEnd: Int { lanesStages.last.map { $0.output + 1 } ?? 0 }
+    /// Whether batches run the front in lanes when the kernel path has them (the tests compare
+    /// the two ways; it needs ``fusesActivations``).
+    var runsFrontInLanes = true
+    /// Whether the last pass ran the front in lanes, so that the front's layers but the last
+    /// hold no outputs in the samples' layout.
+    private var frontRanInLanes = false
     /// Every parameter, trainable or fixed, layer after layer. Kept in memory the network owns
     /// (kernels read it through stable pointers); ``parameters`` copies it out and
     /// ``withParameters(_:)`` lends it, so no pointer outlives the network.
@@ -39,6 +51,12 @@ public final class Network<S: NetworkScalar> {
     /// dE/d(parameters) of chunks 1..<chunks (chunk 0 adds straight into the caller's buffer).
     private var chunkGradients: UnsafeMutablePointer<S>?    // [chunks - 1, parameterCount]
     private var lastInput: UnsafePointer<S>?
+    /// The front's input and each stage's output and gradient in the lanes layout, indexed by
+    /// layer (nil where no stage writes): chunk `c` starting at sample `start` at sample
+    /// ``lanesStart(chunk:start:)``, so that every chunk's groups start 64-byte aligned.
+    private var lanesInput: UnsafeMutablePointer<Float>?
+    private var lanesOutputs: [UnsafeMutablePointer<Float>?] = []
+    private var lanesGradients: [UnsafeMutablePointer<Float>?] = []
 
     /// When set, every layer's forward and backward time is added to it (``Benchmark``), and
     /// batches run on one thread so the times add up; nil, the default, reads no clocks.
@@ -84,9 +102,17 @@ public final class Network<S: NetworkScalar> {
         parametersSteppedAfterBackward = ranges
         sizes = [layers[0].description.inputShape.count] + layers.map { $0.description.outputShape.count }
         let layers = layers
-        activations = layers.indices.map { l in
+        let activations = layers.indices.map { l in
             S.self == Float.self && l + 1 < layers.count ? layers[l].fusedActivation(before: layers[l + 1]) : nil
         }
+        self.activations = activations
+        var stages: [(layer: Int, output: Int)] = [], l = 0
+        while S.self == Float.self && l + 1 < layers.count && layers[l].runsInLanes {
+            let output = activations[l] == nil ? l : l + 1
+            stages.append((l, output))
+            l = output + 1
+        }
+        lanesStages = stages
         precondition(values.count == offsets.last!, "\(architecture.name) has \(offsets.last!) parameters, not \(values.count)")
         storage = .allocate(capacity: values.count)
         _ = storage.initialize(from: values)
@@ -112,6 +138,10 @@ public final class Network<S: NetworkScalar> {
 
     private func release() {
         for p in outputs + gradients { p.deallocate() }
+        for p in [lanesInput] + lanesOutputs + lanesGradients { p?.deallocate() }
+        lanesInput = nil
+        lanesOutputs = []
+        lanesGradients = []
         lossGradient?.deallocate()
         chunkGradients?.deallocate()
         lossGradient = nil
@@ -132,6 +162,26 @@ public final class Network<S: NetworkScalar> {
         lossGradient = .allocate(capacity: classes * batch)
         chunkGradients = .allocate(capacity: (Self.chunks - 1) * parameterCount)
         capacity = batch
+        guard !lanesStages.isEmpty else { return }
+        // Chunk regions (see lanesStart) end before the next one's start and at most this far.
+        let samples = (batch + 15) / 16 * 16 + 16 * Self.chunkCount(batch: batch)
+        func lanes(_ size: Int) -> UnsafeMutablePointer<Float> {
+            UnsafeMutableRawPointer.allocate(byteCount: lanesCount(batch: samples, size: size) * 4, alignment: 64)
+                .bindMemory(to: Float.self, capacity: lanesCount(batch: samples, size: size))
+        }
+        lanesInput = lanes(sizes[0])
+        let written = Set(lanesStages.map(\.output))
+        lanesOutputs = layers.indices.map { written.contains($0) ? lanes(sizes[$0 + 1]) : nil }
+        lanesGradients = layers.indices.map { written.contains($0) ? lanes(sizes[$0 + 1]) : nil }
+    }
+
+    /// Where chunk `chunk`, starting at sample `start`, starts in the lanes buffers, in samples: a
+    /// multiple of 16 at least as far as the chunks before it, whose groups are padded to 16.
+    private func lanesStart(chunk: Int, start: Int) -> Int { ((start + 15) / 16 + chunk) * 16 }
+
+    /// Whether `count` samples run the front in lanes.
+    private func runsFrontInLanes(count: Int) -> Bool {
+        !lanesStages.isEmpty && runsFrontInLanes && fusesActivations && count >= lanesMinimumBatch && LanesLayer.runs(on: .best)
     }
 
     private func parameters(of l: Int) -> UnsafeMutablePointer<S> { storage.baseAddress! + parameterOffsets[l] }
@@ -160,7 +210,8 @@ public final class Network<S: NetworkScalar> {
     func runForward(_ input: UnsafePointer<S>, batch: Int) -> UnsafeBufferPointer<S> {
         reserve(batch: batch)
         lastInput = input
-        forEachChunk(batch: batch) { _, start, count in forward(start: start, count: count) }
+        frontRanInLanes = runsFrontInLanes(count: batch)
+        forEachChunk(batch: batch) { c, start, count in forward(chunk: c, start: start, count: count, inLanes: frontRanInLanes) }
         return UnsafeBufferPointer(start: outputs[layers.count - 1], count: classes * batch)
     }
 
@@ -171,10 +222,30 @@ public final class Network<S: NetworkScalar> {
     /// it computes nothing of its own).
     public func isFused(_ l: Int) -> Bool { l > 0 && activation(fusedInto: l - 1) != nil }
 
-    /// Samples `start ..< start + count` of the batch `lastInput` holds, through every layer.
-    private func forward(start: Int, count: Int) {
+    /// Samples `start ..< start + count` of the batch `lastInput` holds (chunk `chunk`), through
+    /// every layer; `inLanes`: the front in lanes, its last output written in the samples' layout.
+    private func forward(chunk: Int, start: Int, count: Int, inLanes: Bool) {
         var x = lastInput! + start * sizes[0]
         var l = 0
+        if inLanes {
+            let at = lanesStart(chunk: chunk, start: start)
+            var xl = UnsafePointer(lanesInput! + at * sizes[0])
+            for (layer, output) in lanesStages {
+                let y = lanesOutputs[output]! + at * sizes[output + 1]
+                timed(layer, backward: false) {
+                    if layer == 0 { toLanes(batch: count, size: sizes[0], samples: floats(x), lanes: lanesInput! + at * sizes[0]) }
+                    layers[layer].withLanesLayer(parameters: parameters(of: layer), activation: activation(fusedInto: layer)) { lanes, _ in
+                        lanes.forward(batch: count, input: xl, output: y)
+                    }
+                    if output + 1 == lanesEnd {
+                        fromLanes(batch: count, size: sizes[output + 1], lanes: y, samples: floats(outputs[output] + start * sizes[output + 1]))
+                    }
+                }
+                xl = UnsafePointer(y)
+            }
+            l = lanesEnd
+            x = UnsafePointer(outputs[l - 1] + start * sizes[l])
+        }
         while l < layers.count {
             let layer = layers[l]
             if let activation = activation(fusedInto: l) {
@@ -195,9 +266,11 @@ public final class Network<S: NetworkScalar> {
     }
 
     /// Layer `l`'s outputs for sample `b` of the last forward pass. A layer that fuses the
-    /// activation after it (``isFused(_:)`` of `l + 1`) keeps none: ask for the activation's.
+    /// activation after it (``isFused(_:)`` of `l + 1`) keeps none: ask for the activation's. After
+    /// a batch that ran the front in lanes, only its last layer's are kept.
     func output(ofLayer l: Int, sample b: Int = 0) -> UnsafeBufferPointer<S> {
         precondition(!isFused(l + 1), "\(layers[l].description.name) keeps no outputs of its own; read layer \(l + 1)'s")
+        precondition(!frontRanInLanes || l + 1 >= lanesEnd, "the last batch ran \(layers[l].description.name) in lanes, keeping no outputs")
         let n = sizes[l + 1]
         return UnsafeBufferPointer(start: outputs[l] + b * n, count: n)
     }
@@ -216,7 +289,7 @@ public final class Network<S: NetworkScalar> {
         step: OnlineStep<S>? = nil
     ) -> BatchResult {
         precondition(step.map { _ in batch == 1 } ?? true, "the fused online step takes one sample")
-        return runChunks(inputs: inputs, batch: batch, into: gradient) { start, count, into in
+        return runChunks(inputs: inputs, batch: batch, into: gradient, frontInLanes: step == nil) { chunk, start, count, into in
             let k = classes, out = outputs[layers.count - 1], last = gradients[layers.count - 1]
             var result = BatchResult(loss: 0, correct: 0)
             for b in start..<start + count {
@@ -224,7 +297,7 @@ public final class Network<S: NetworkScalar> {
                 result.loss += Double(loss.evaluate(output: y, classes: k, label: label, gradient: last + b * k))
                 if loss.predict(y, classes: k) == label { result.correct += 1 }
             }
-            propagate(start: start, count: count, into: into, curvature: false, step: step)
+            propagate(chunk: chunk, start: start, count: count, into: into, curvature: false, step: step)
             return result
         }
     }
@@ -233,33 +306,35 @@ public final class Network<S: NetworkScalar> {
     func runCurvature(
         inputs: UnsafePointer<S>, labels: UnsafePointer<UInt8>, batch: Int, into curvature: UnsafeMutablePointer<S>
     ) {
-        _ = runChunks(inputs: inputs, batch: batch, into: curvature) { start, count, into in
+        _ = runChunks(inputs: inputs, batch: batch, into: curvature, frontInLanes: false) { chunk, start, count, into in
             let k = classes, out = outputs[layers.count - 1], last = gradients[layers.count - 1]
             for b in start..<start + count {
                 let y = out + b * k, label = Int(labels[b])
                 _ = loss.evaluate(output: y, classes: k, label: label, gradient: lossGradient! + b * k)
                 loss.curvature(output: y, classes: k, label: label, into: last + b * k)
             }
-            propagate(start: start, count: count, into: into, curvature: true)
+            propagate(chunk: chunk, start: start, count: count, into: into, curvature: true)
             return BatchResult(loss: 0, correct: 0)
         }
     }
 
     /// Forward and `backward` for every chunk, each into its own gradient buffer (chunk 0 into
-    /// `total`), then the buffers added to `total` in chunk order.
+    /// `total`), then the buffers added to `total` in chunk order; the front in lanes where it
+    /// runs there and `frontInLanes` allows (the curvature pass reads every layer's outputs).
     private func runChunks(
-        inputs: UnsafePointer<S>, batch: Int, into total: UnsafeMutablePointer<S>,
-        _ backward: (_ start: Int, _ count: Int, _ into: UnsafeMutablePointer<S>) -> BatchResult
+        inputs: UnsafePointer<S>, batch: Int, into total: UnsafeMutablePointer<S>, frontInLanes: Bool,
+        _ backward: (_ chunk: Int, _ start: Int, _ count: Int, _ into: UnsafeMutablePointer<S>) -> BatchResult
     ) -> BatchResult {
         reserve(batch: batch)
         lastInput = inputs
+        frontRanInLanes = frontInLanes && runsFrontInLanes(count: batch)
         let chunks = chunkCount(batch: batch), n = parameterCount
         return withUnsafeTemporaryAllocation(of: BatchResult.self, capacity: chunks) { results in
             forEachChunk(batch: batch) { c, start, count in
                 let into = c == 0 ? total : chunkGradients! + (c - 1) * n
                 if c > 0 { into.update(repeating: 0, count: n) }
-                forward(start: start, count: count)
-                results[c] = backward(start, count, into)
+                forward(chunk: c, start: start, count: count, inLanes: frontRanInLanes)
+                results[c] = backward(c, start, count, into)
             }
             // The chunks' gradients added in chunk order, over slices of the parameters on every core.
             if chunks > 1 {
@@ -291,9 +366,11 @@ public final class Network<S: NetworkScalar> {
     }
 
     private func propagate(
-        start: Int, count: Int, into parameterGradient: UnsafeMutablePointer<S>, curvature: Bool, step: OnlineStep<S>? = nil
+        chunk: Int, start: Int, count: Int, into parameterGradient: UnsafeMutablePointer<S>, curvature: Bool,
+        step: OnlineStep<S>? = nil
     ) {
-        for l in stride(from: layers.count - 1, through: 0, by: -1) {
+        let inLanes = frontRanInLanes && !curvature
+        for l in stride(from: layers.count - 1, through: inLanes ? lanesEnd : 0, by: -1) {
             let n = sizes[l + 1], m = sizes[l]
             let input = l == 0 ? lastInput! + start * m : UnsafePointer(outputs[l - 1] + start * m)
             let inputGradient = l == 0 ? nil : gradients[l - 1] + start * m
@@ -318,6 +395,31 @@ public final class Network<S: NetworkScalar> {
                 timed(l, backward: true) {
                     layers[l].backward(parameters: p, input: input, output: output, outputGradient: outputGradient,
                                        inputGradient: inputGradient, parameterGradient: dp, batch: count)
+                }
+            }
+        }
+        if inLanes { propagateFront(chunk: chunk, start: start, count: count, into: parameterGradient) }
+    }
+
+    /// The backward of the front in lanes, from dE/dy of its last output in the samples' layout.
+    private func propagateFront(chunk: Int, start: Int, count: Int, into parameterGradient: UnsafeMutablePointer<S>) {
+        let at = lanesStart(chunk: chunk, start: start)
+        for (i, (layer, output)) in lanesStages.enumerated().reversed() {
+            let previous = i == 0 ? nil : lanesStages[i - 1].output
+            let input = previous.map { lanesOutputs[$0]! + at * sizes[$0 + 1] } ?? lanesInput! + at * sizes[0]
+            let inputGradient = previous.map { lanesGradients[$0]! + at * sizes[$0 + 1] }
+            let y = lanesOutputs[output]! + at * sizes[output + 1], g = lanesGradients[output]! + at * sizes[output + 1]
+            let dp = floats(parameterGradient + parameterOffsets[layer]), f = activation(fusedInto: layer)
+            timed(layer, backward: true) {
+                if output + 1 == lanesEnd {  // dE/da of the front's last layer, from dE/dy and y
+                    let n = sizes[output + 1], dy = gradients[output] + start * n, activated = outputs[output] + start * n
+                    toLanes(batch: count, size: n, samples: floats(UnsafePointer(dy)), activated: f.map { _ in floats(UnsafePointer(activated)) },
+                            activation: f, lanes: g)
+                }
+                layers[layer].withLanesLayer(parameters: parameters(of: layer), activation: f) { lanes, bias in
+                    lanes.backward(batch: count, input: input, output: y, outputGradient: g, weightGradient: bias.map { _ in dp },
+                                   biasGradient: bias.map { dp + $0 }, inputActivation: i == 0 ? nil : activation(fusedInto: lanesStages[i - 1].layer),
+                                   inputGradient: inputGradient)
                 }
             }
         }

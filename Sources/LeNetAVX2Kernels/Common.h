@@ -89,6 +89,11 @@ AVX2 static inline __m256 activation_gradient8(__m256 y, __m256 g, const lenet_a
     const __m256 k = _mm256_set1_ps(f->slope / f->amplitude), a2 = _mm256_set1_ps(f->amplitude * f->amplitude);
     return _mm256_mul_ps(_mm256_mul_ps(k, _mm256_sub_ps(a2, _mm256_mul_ps(y, y))), g);
 }
+AVX512 static inline __m512 activation_gradient16(__m512 y, __m512 g, const lenet_activation *f) {
+    if (f->kind == LENET_RELU) return _mm512_maskz_mov_ps(_mm512_cmp_ps_mask(y, _mm512_setzero_ps(), _CMP_GT_OQ), g);
+    const __m512 k = _mm512_set1_ps(f->slope / f->amplitude), a2 = _mm512_set1_ps(f->amplitude * f->amplitude);
+    return _mm512_mul_ps(_mm512_mul_ps(k, _mm512_sub_ps(a2, _mm512_mul_ps(y, y))), g);
+}
 static inline float activation_gradient1(float y, float g, const lenet_activation *f) {
     if (f->kind == LENET_RELU) return y > 0 ? g : 0;
     const float k = f->slope / f->amplitude, a2 = f->amplitude * f->amplitude;

@@ -95,7 +95,17 @@ static inline long block_width(long n, long most) {
 #define MOST_WINDOW 5
 #define MOST_DIN(k) ((15 - (k)) / 2 < 6 ? (15 - (k)) / 2 : 6)  // 2X sums, K weights and dOut in 16 registers
 #define MOST_P 2
+#define vmul _mm256_mul_ps
+#define vmax _mm256_max_ps
+#define vgradient activation_gradient8
+#define MASK __m256
+#define vequal(a, b) _mm256_cmp_ps(a, b, _CMP_EQ_OQ)
+#define vfirst _mm256_andnot_ps
+#define vor _mm256_or_ps
+#define vtake _mm256_and_ps
+#define vleave _mm256_andnot_ps
 #include "LanesTemplate.h"
+#include "LanesLayersTemplate.h"
 #undef LANES
 #undef VEC
 #undef TARGET
@@ -116,6 +126,15 @@ static inline long block_width(long n, long most) {
 #undef MOST_WINDOW
 #undef MOST_DIN
 #undef MOST_P
+#undef vmul
+#undef vmax
+#undef vgradient
+#undef MASK
+#undef vequal
+#undef vfirst
+#undef vor
+#undef vtake
+#undef vleave
 
 // 16 lanes, 32 registers of 512 bits: blocks of up to 24 sums (two FMA units of 4 cycles'
 // latency keep 8 in flight; wider blocks load each input vector for more of them).
@@ -139,7 +158,17 @@ static inline long block_width(long n, long most) {
 #define MOST_WINDOW 10
 #define MOST_DIN(k) ((31 - (k)) / 2 < 12 ? (31 - (k)) / 2 : 12)
 #define MOST_P 4
+#define vmul _mm512_mul_ps
+#define vmax _mm512_max_ps
+#define vgradient activation_gradient16
+#define MASK __mmask16
+#define vequal(a, b) _mm512_cmp_ps_mask(a, b, _CMP_EQ_OQ)
+#define vfirst(m, e) ((__mmask16)(~(m) & (e)))
+#define vor(a, b) ((__mmask16)((a) | (b)))
+#define vtake _mm512_maskz_mov_ps
+#define vleave(m, g) _mm512_maskz_mov_ps((__mmask16)~(m), g)
 #include "LanesTemplate.h"
+#include "LanesLayersTemplate.h"
 
 AVX2 void lenet_avx2_convolution_forward_batch(
     long inC, long outC, long inH, long inW, long k, long batch,
@@ -203,6 +232,79 @@ AVX512 void lenet_avx512_convolution_backward_batch(
                              weightGradient, biasGradient, dIn);
     }
 }
+
+// The lanes layers (lenet_lanes_layer): groups as the batch convolutions above form them, group
+// b0 at offset b0 * size in every buffer.
+static long lanes_output_size(const lenet_lanes_layer *layer) {
+    if (layer->kind != LENET_LANES_CONVOLUTION) return layer->inC * (layer->inH / 2) * (layer->inW / 2);
+    return layer->outC * (layer->inH - layer->k + 1) * (layer->inW - layer->k + 1);
+}
+
+AVX2 void lenet_avx2_to_lanes(long batch, long size, const float *samples, const float *activated,
+                              const lenet_activation *activation, float *lanes) {
+    for (long b = 0; b < batch; b += 8)
+        to_lanes_8(samples + b * size, activated ? activated + b * size : NULL, activation, batch - b < 8 ? batch - b : 8, size,
+                   lanes + b * size);
+}
+
+AVX2 void lenet_avx2_from_lanes(long batch, long size, const float *lanes, float *samples) {
+    for (long b = 0; b < batch; b += 8) from_lanes_8(lanes + b * size, batch - b < 8 ? batch - b : 8, size, samples + b * size, false);
+}
+
+AVX2 void lenet_avx2_lanes_forward(const lenet_lanes_layer *layer, long batch, const float *input, float *output) {
+    const long inSize = layer->inC * layer->inH * layer->inW, outSize = lanes_output_size(layer);
+    for (long b = 0; b < batch; b += 8) layer_forward_8(layer, input + b * inSize, output + b * outSize);
+}
+
+AVX2 void lenet_avx2_lanes_backward(
+    const lenet_lanes_layer *layer, long batch, const float *input, const float *output, const float *outputGradient,
+    float *weightGradient, float *biasGradient, const lenet_activation *inputActivation, float *inputGradient
+) {
+    const long inSize = layer->inC * layer->inH * layer->inW, outSize = lanes_output_size(layer);
+    for (long b = 0; b < batch; b += 8)
+        layer_backward_8(layer, batch - b < 8 ? batch - b : 8, input + b * inSize, output + b * outSize,
+                         outputGradient + b * outSize, weightGradient, biasGradient, inputActivation,
+                         inputGradient ? inputGradient + b * inSize : NULL);
+}
+
+// Groups of 16; a last group of 8 or fewer in 8 lanes, as the batch convolutions do.
+#define GROUPS_16(batch, CALL)                                  \
+    for (long b = 0; b < (batch); b += 16) {                    \
+        const long count = (batch) - b < 16 ? (batch) - b : 16; \
+        if (count > 8) { CALL(16); } else { CALL(8); }          \
+    }
+
+AVX512 void lenet_avx512_to_lanes(long batch, long size, const float *samples, const float *activated,
+                                  const lenet_activation *activation, float *lanes) {
+    #define TO(L) to_lanes_##L(samples + b * size, activated ? activated + b * size : NULL, activation, count, size, lanes + b * size)
+    GROUPS_16(batch, TO)
+    #undef TO
+}
+
+AVX512 void lenet_avx512_from_lanes(long batch, long size, const float *lanes, float *samples) {
+    #define FROM(L) from_lanes_##L(lanes + b * size, count, size, samples + b * size, false)
+    GROUPS_16(batch, FROM)
+    #undef FROM
+}
+
+AVX512 void lenet_avx512_lanes_forward(const lenet_lanes_layer *layer, long batch, const float *input, float *output) {
+    const long inSize = layer->inC * layer->inH * layer->inW, outSize = lanes_output_size(layer);
+    #define FORWARD(L) layer_forward_##L(layer, input + b * inSize, output + b * outSize)
+    GROUPS_16(batch, FORWARD)
+    #undef FORWARD
+}
+
+AVX512 void lenet_avx512_lanes_backward(
+    const lenet_lanes_layer *layer, long batch, const float *input, const float *output, const float *outputGradient,
+    float *weightGradient, float *biasGradient, const lenet_activation *inputActivation, float *inputGradient
+) {
+    const long inSize = layer->inC * layer->inH * layer->inW, outSize = lanes_output_size(layer);
+    #define BACKWARD(L) layer_backward_##L(layer, count, input + b * inSize, output + b * outSize, outputGradient + b * outSize, \
+                                           weightGradient, biasGradient, inputActivation,                               \
+                                           inputGradient ? inputGradient + b * inSize : NULL)
+    GROUPS_16(batch, BACKWARD)
+    #undef BACKWARD
+}
 #else
 void lenet_avx2_convolution_forward_batch(long inC, long outC, long inH, long inW, long k, long batch,
     const float *input, const float *weights, const float *bias, const bool *connected,
@@ -218,4 +320,20 @@ void lenet_avx512_convolution_backward_batch(long inC, long outC, long inH, long
     const float *input, const float *weights, const bool *connected, const float *outputGradient,
     const float *activated, const lenet_activation *activation, float *weightGradient, float *biasGradient,
     float *inputGradient) {}
+void lenet_avx2_to_lanes(long batch, long size, const float *samples, const float *activated,
+    const lenet_activation *activation, float *lanes) {}
+void lenet_avx2_from_lanes(long batch, long size, const float *lanes, float *samples) {}
+void lenet_avx512_to_lanes(long batch, long size, const float *samples, const float *activated,
+    const lenet_activation *activation, float *lanes) {}
+void lenet_avx512_from_lanes(long batch, long size, const float *lanes, float *samples) {}
+void lenet_avx2_lanes_forward(const lenet_lanes_layer *layer, long batch, const float *input, float *output) {}
+void lenet_avx512_lanes_forward(const lenet_lanes_layer *layer, long batch, const float *input, float *output) {}
+void lenet_avx2_lanes_backward(const lenet_lanes_layer *layer, long batch, const float *input, const float *output,
+    const float *outputGradient, float *weightGradient, float *biasGradient, const lenet_activation *inputActivation,
+    float *inputGradient) {}
+void lenet_avx512_lanes_backward(const lenet_lanes_layer *layer, long batch, const float *input, const float *output,
+    const float *outputGradient, float *weightGradient, float *biasGradient, const lenet_activation *inputActivation,
+    float *inputGradient) {}
 #endif
+
+long lenet_lanes_count(long batch, long size) { return (batch + 15) / 16 * 16 * size; }

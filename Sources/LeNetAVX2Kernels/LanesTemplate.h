@@ -205,10 +205,12 @@ TARGET INLINE void NAME(weight_gradient_row)(
 // once and multiplied by the K weights of the kernel row into the columns it reaches, so only
 // products that exist are computed. The gather form (the forward kernel over dOut padded by
 // K-1 zero columns) computed inW / ow times as many, 1.4x for C3 and 1.5x for LeNet-1's C2,
-// and wrote and cleared the padded copy.
+// and wrote and cleared the padded copy. With inActivation, the activation that produced the
+// input (in holding its y), what is stored is dE/d(its argument), taken as for any dE/dy.
 TARGET INLINE void NAME(input_gradient_block)(
     int K, int X, long i, long y, long x0, long inC, long outC, long oh, long ow,
-    const float *weights, const bool *connected, const float *dOut, float *dIn, long inH, long inW
+    const float *weights, const bool *connected, const float *dOut, const float *in, const lenet_activation *inActivation,
+    float *dIn, long inH, long inW
 ) {
     // Column c takes its taps from consecutive dOut columns; two sums per column, for even and
     // odd kx, put two dOut columns between dependent FMAs (one sum was bound by FMA latency).
@@ -233,13 +235,17 @@ TARGET INLINE void NAME(input_gradient_block)(
             }
         }
     }
-    for (int x = 0; x < X; x++) vstore(dIn + ((i * inH + y) * inW + x0 + x) * LANES, vadd(acc[0][x], acc[1][x]));
+    for (int x = 0; x < X; x++) {
+        const long at = ((i * inH + y) * inW + x0 + x) * LANES;
+        const VEC g = vadd(acc[0][x], acc[1][x]);
+        vstore(dIn + at, inActivation ? vgradient(vload(in + at), g, inActivation) : g);
+    }
 }
 
 TARGET static void NAME(backward_lanes)(
     long inC, long outC, long inH, long inW, long k,
     const float *in, const float *weights, const bool *connected, const float *dOut,
-    float *dW, float *dBias, float *dIn
+    float *dW, float *dBias, const lenet_activation *inActivation, float *dIn
 ) {
     const long oh = inH - k + 1, ow = inW - k + 1;
     for (long o = 0; o < outC; o++) {
@@ -272,7 +278,7 @@ TARGET static void NAME(backward_lanes)(
         for (long y = 0; y < inH; y++) {
             for (long x0 = 0; x0 < inW; x0 += width) {
                 const long X = inW - x0 < width ? inW - x0 : width;
-                #define G(KK, XX) NAME(input_gradient_block)(KK, XX, i, y, x0, inC, outC, oh, ow, weights, connected, dOut, dIn, inH, inW)
+                #define G(KK, XX) NAME(input_gradient_block)(KK, XX, i, y, x0, inC, outC, oh, ow, weights, connected, dOut, in, inActivation, dIn, inH, inW)
                 #define G1(XX) G(1, XX)
                 #define G2(XX) G(2, XX)
                 #define G3(XX) G(3, XX)
@@ -314,6 +320,6 @@ TARGET static void NAME(backward_group)(
     NAME(to_lanes)(input, NULL, NULL, count, inCount, inLanes);
     NAME(to_lanes)(outputGradient, activated, activation, count, outCount, dOutLanes);
     NAME(backward_lanes)(inC, outC, inH, inW, k, inLanes, weights, connected, dOutLanes, weightGradient, biasGradient,
-                         inputGradient ? dInLanes : NULL);
+                         NULL, inputGradient ? dInLanes : NULL);
     if (inputGradient) NAME(from_lanes)(dInLanes, count, inCount, inputGradient, true);
 }

@@ -75,17 +75,19 @@ import Testing
     /// LeNet-1; C1 and C3 of lenet5-modern, with ReLU) give the bits of the layer and the
     /// activation run one after the other: outputs, gradient, curvature, in the lanes kernels
     /// (batches of 21 and 40: 16-sample and 5- or 4-sample groups) and in the one-image kernels
-    /// (batch 1).
-    @Test(arguments: [Architecture.lenet5, .lenet1(pooling: .average), .lenet5Modern])
+    /// (batch 1). So does the front run in lanes from end to end (the first four layers and
+    /// their activations, on the AVX2 and AVX-512 paths), against the same layers one by one.
+    @Test(arguments: [Architecture.lenet5, .lenet1(pooling: .average), .lenet1(pooling: .max), .lenet5Modern])
     func fusedActivationsGiveTheSameBits(architecture: Architecture) {
         let network = Network<Float>(architecture: architecture, seed: 3)
         #expect((0..<network.layers.count).filter(network.isFused).count == (architecture == .lenet5 ? 4 : 2))
         var rng = SplitMix64(seed: 6)
         let size = network.inputShape.count, n = network.parameterCount
-        for batch in [1, 21, 40] {
+        for batch in [1, 21, 40, 64, 256] {
             let x = (0..<batch * size).map { _ in Float(rng.uniform(1)) }, labels = (0..<batch).map { UInt8($0 % 10) }
-            func run(fused: Bool) -> (outputs: [Float], gradient: [Float], curvature: [Float], loss: Double) {
+            func run(fused: Bool, lanes: Bool = false) -> (outputs: [Float], gradient: [Float], curvature: [Float], loss: Double) {
                 network.fusesActivations = fused
+                network.runsFrontInLanes = lanes
                 var gradient = [Float](repeating: 0, count: n), curvature = gradient
                 let r = gradient.withUnsafeMutableBufferPointer {
                     network.accumulateGradient(inputs: x, labels: labels, batch: batch, into: $0.baseAddress!)
@@ -95,12 +97,14 @@ import Testing
                 }
                 return (Array(network.forward(x, batch: batch)), gradient, curvature, r.loss)
             }
-            let fused = run(fused: true), separate = run(fused: false)
-            #expect(fused.outputs == separate.outputs, "batch \(batch)")
-            #expect(fused.gradient == separate.gradient, "batch \(batch)")
-            #expect(fused.curvature == separate.curvature, "batch \(batch)")
-            #expect(fused.loss == separate.loss, "batch \(batch)")
-            #expect(fused.gradient.contains { $0 != 0 })
+            let separate = run(fused: false)
+            for (fused, way) in [(run(fused: true), "fused"), (run(fused: true, lanes: true), "front in lanes")] {
+                #expect(fused.outputs == separate.outputs, "\(way), batch \(batch)")
+                #expect(fused.gradient == separate.gradient, "\(way), batch \(batch)")
+                #expect(fused.curvature == separate.curvature, "\(way), batch \(batch)")
+                #expect(fused.loss == separate.loss, "\(way), batch \(batch)")
+                #expect(fused.gradient.contains { $0 != 0 })
+            }
         }
     }
 

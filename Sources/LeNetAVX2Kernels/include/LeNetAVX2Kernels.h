@@ -133,6 +133,62 @@ void lenet_avx512_convolution_backward_batch(
     float *biasGradient,          // [outC], accumulated
     float *inputGradient);        // [batch, inC, inH, inW], accumulated, or NULL
 
+/// A network's front (LeNet-5's C1 to S4) layer after layer in the lanes layout, without
+/// leaving it between layers: the input goes into lanes once, the last layer's outputs come out
+/// once, and every layer in between reads and writes lanes. The batch is in groups of L samples
+/// (L = 16 on AVX-512, where a last group of 8 or fewer takes L = 8; L = 8 on AVX2): value j of
+/// sample b0 + s of the group starting at sample b0 is at lanes[b0 * size + j * L + s], so a
+/// batch takes lenet_lanes_count floats, 64-byte aligned. Lanes beyond the batch hold finite
+/// values whose gradient is zero, so they add nothing to any sum. Each layer does what the batch
+/// kernel of its kind does, operation for operation, so the results are the same bits.
+enum { LENET_LANES_CONVOLUTION = 0, LENET_LANES_SUBSAMPLING = 1, LENET_LANES_AVERAGE_POOLING = 2, LENET_LANES_MAX_POOLING = 3 };
+typedef struct {
+    int kind;
+    long inC, inH, inW;          // the input maps
+    long outC, k;                // convolution: output maps and kernel size (the others: 2x2, outC = inC)
+    const float *weights;        // convolution [outC, inC, k, k]; subsampling: its coefficients [inC]
+    const float *bias;           // convolution [outC]; subsampling [inC]
+    const bool *connected;       // convolution: [outC, inC] or NULL for all
+    bool activates;              // whether `activation` is applied to the outputs (the forward's y)
+    lenet_activation activation;
+} lenet_lanes_layer;
+
+/// Floats a batch of `size` values per sample takes in the lanes layout (either width).
+long lenet_lanes_count(long batch, long size);
+
+/// samples [batch, size] into lanes, and back. With an activation, samples is dE/dy and
+/// `activated` [batch, size] is y, and what goes into lanes is dE/da.
+void lenet_avx2_to_lanes(long batch, long size, const float *samples, const float *activated,
+                         const lenet_activation *activation, float *lanes);
+void lenet_avx2_from_lanes(long batch, long size, const float *lanes, float *samples);
+void lenet_avx512_to_lanes(long batch, long size, const float *samples, const float *activated,
+                           const lenet_activation *activation, float *lanes);
+void lenet_avx512_from_lanes(long batch, long size, const float *lanes, float *samples);
+
+/// One layer forward, lanes to lanes: output = activation(layer(input)).
+void lenet_avx2_lanes_forward(
+    const lenet_lanes_layer *layer, long batch,
+    const float *input,           // lanes of [batch, inC, inH, inW]
+    float *output);               // lanes of [batch, outC, outH, outW]
+void lenet_avx512_lanes_forward(const lenet_lanes_layer *layer, long batch, const float *input, float *output);
+
+/// Its backward from dE/da (dE/d(output) before its activation, if it has one): dW, dBias
+/// (convolution, subsampling) are added to; dIn is overwritten, with dE/d(the input before the
+/// activation that produced it) when inputActivation is given (input holding that activation's y),
+/// so that the layer below also starts from its dE/da and no layer takes a pass of its own for it.
+void lenet_avx2_lanes_backward(
+    const lenet_lanes_layer *layer, long batch,
+    const float *input,           // lanes of [batch, inC, inH, inW]
+    const float *output,          // lanes of [batch, outC, outH, outW], the forward's
+    const float *outputGradient,  // lanes of [batch, outC, outH, outW], dE/da
+    float *weightGradient,        // as weights, accumulated (NULL for the poolings)
+    float *biasGradient,          // as bias, accumulated (NULL for the poolings)
+    const lenet_activation *inputActivation,  // or NULL
+    float *inputGradient);        // lanes of [batch, inC, inH, inW], or NULL
+void lenet_avx512_lanes_backward(
+    const lenet_lanes_layer *layer, long batch, const float *input, const float *output, const float *outputGradient,
+    float *weightGradient, float *biasGradient, const lenet_activation *inputActivation, float *inputGradient);
+
 /// output[b,r] = bias[r] + sum_c W[r,c] * input[b,c]: a fully connected layer over a batch.
 void lenet_avx2_matrix_forward(
     long rows, long columns, long batch,
