@@ -247,11 +247,17 @@ TARGET static void NAME(backward_lanes)(
     const float *in, const float *weights, const bool *connected, const float *dOut,
     float *dW, float *dBias, const lenet_activation *inActivation, float *dIn
 ) {
-    const long oh = inH - k + 1, ow = inW - k + 1;
-    for (long o = 0; o < outC; o++) {
-        VEC sum = vzero();
-        for (long j = 0; j < oh * ow; j++) sum = vadd(sum, vload(dOut + (o * oh * ow + j) * LANES));
-        dBias[o] += vhsum(sum);
+    const long oh = inH - k + 1, ow = inW - k + 1, n = oh * ow;
+    // Each map's bias gradient is one chain of adds, in order; four maps' chains at a time keep
+    // the adds from waiting on each other's latency (one chain at a time, C1's took 0.4 µs per
+    // image). A last group of fewer maps repeats its last map's chain and drops the copies.
+    for (long o = 0; o < outC; o += 4) {
+        const float *map[4];
+        for (int t = 0; t < 4; t++) map[t] = dOut + (o + t < outC ? o + t : outC - 1) * n * LANES;
+        VEC sum[4] = {vzero(), vzero(), vzero(), vzero()};
+        for (long j = 0; j < n; j++)
+            for (int t = 0; t < 4; t++) sum[t] = vadd(sum[t], vload(map[t] + j * LANES));
+        for (int t = 0; t < 4 && o + t < outC; t++) dBias[o + t] += vhsum(sum[t]);
     }
     // For each input map, the output maps reading it, MOST_P at a time (fewer at the end).
     for (long i = 0; i < inC; i++) {
