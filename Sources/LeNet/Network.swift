@@ -231,15 +231,13 @@ public final class Network<S: NetworkScalar> {
             let at = lanesStart(chunk: chunk, start: start)
             var xl = UnsafePointer(lanesInput! + at * sizes[0])
             for (layer, output) in lanesStages {
-                let y = lanesOutputs[output]! + at * sizes[output + 1]
+                let n = sizes[output + 1], y = lanesOutputs[output]! + at * n
                 timed(layer, backward: false) {
                     if layer == 0 { toLanes(batch: count, size: sizes[0], samples: floats(x), lanes: lanesInput! + at * sizes[0]) }
-                    layers[layer].withLanesLayer(parameters: parameters(of: layer), activation: activation(fusedInto: layer)) { lanes, _ in
-                        lanes.forward(batch: count, input: xl, output: y)
+                    layers[layer].withLanesLayer(parameters: parameters(of: layer), activation: activation(fusedInto: layer)) {
+                        lanes, _ in lanes.forward(batch: count, input: xl, output: y)
                     }
-                    if output + 1 == lanesEnd {
-                        fromLanes(batch: count, size: sizes[output + 1], lanes: y, samples: floats(outputs[output] + start * sizes[output + 1]))
-                    }
+                    if output + 1 == lanesEnd { fromLanes(batch: count, size: n, lanes: y, samples: floats(outputs[output] + start * n)) }
                 }
                 xl = UnsafePointer(y)
             }
@@ -270,7 +268,8 @@ public final class Network<S: NetworkScalar> {
     /// a batch that ran the front in lanes, only its last layer's are kept.
     func output(ofLayer l: Int, sample b: Int = 0) -> UnsafeBufferPointer<S> {
         precondition(!isFused(l + 1), "\(layers[l].description.name) keeps no outputs of its own; read layer \(l + 1)'s")
-        precondition(!frontRanInLanes || l + 1 >= lanesEnd, "the last batch ran \(layers[l].description.name) in lanes, keeping no outputs")
+        precondition(!frontRanInLanes || l + 1 >= lanesEnd,
+                     "the last batch ran \(layers[l].description.name) in lanes, keeping no outputs")
         let n = sizes[l + 1]
         return UnsafeBufferPointer(start: outputs[l] + b * n, count: n)
     }
@@ -410,16 +409,16 @@ public final class Network<S: NetworkScalar> {
             let inputGradient = previous.map { lanesGradients[$0]! + at * sizes[$0 + 1] }
             let y = lanesOutputs[output]! + at * sizes[output + 1], g = lanesGradients[output]! + at * sizes[output + 1]
             let dp = floats(parameterGradient + parameterOffsets[layer]), f = activation(fusedInto: layer)
+            let inputActivation = i == 0 ? nil : activation(fusedInto: lanesStages[i - 1].layer)
             timed(layer, backward: true) {
                 if output + 1 == lanesEnd {  // dE/da of the front's last layer, from dE/dy and y
-                    let n = sizes[output + 1], dy = gradients[output] + start * n, activated = outputs[output] + start * n
-                    toLanes(batch: count, size: n, samples: floats(UnsafePointer(dy)), activated: f.map { _ in floats(UnsafePointer(activated)) },
-                            activation: f, lanes: g)
+                    let n = sizes[output + 1], dy = UnsafePointer(gradients[output] + start * n)
+                    let activated = UnsafePointer(outputs[output] + start * n)
+                    toLanes(batch: count, size: n, samples: floats(dy), activated: f.map { _ in floats(activated) }, activation: f, lanes: g)
                 }
                 layers[layer].withLanesLayer(parameters: parameters(of: layer), activation: f) { lanes, bias in
                     lanes.backward(batch: count, input: input, output: y, outputGradient: g, weightGradient: bias.map { _ in dp },
-                                   biasGradient: bias.map { dp + $0 }, inputActivation: i == 0 ? nil : activation(fusedInto: lanesStages[i - 1].layer),
-                                   inputGradient: inputGradient)
+                                   biasGradient: bias.map { dp + $0 }, inputActivation: inputActivation, inputGradient: inputGradient)
                 }
             }
         }

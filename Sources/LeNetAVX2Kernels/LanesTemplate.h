@@ -284,7 +284,8 @@ TARGET static void NAME(backward_lanes)(
         for (long y = 0; y < inH; y++) {
             for (long x0 = 0; x0 < inW; x0 += width) {
                 const long X = inW - x0 < width ? inW - x0 : width;
-                #define G(KK, XX) NAME(input_gradient_block)(KK, XX, i, y, x0, inC, outC, oh, ow, weights, connected, dOut, in, inActivation, dIn, inH, inW)
+                #define G(KK, XX) NAME(input_gradient_block)(KK, XX, i, y, x0, inC, outC, oh, ow, weights, connected, dOut, in, \
+                                                             inActivation, dIn, inH, inW)
                 #define G1(XX) G(1, XX)
                 #define G2(XX) G(2, XX)
                 #define G3(XX) G(3, XX)

@@ -95,7 +95,8 @@ public struct LanesLayer {
         path: KernelPath = .best
     ) {
         precondition(Self.runs(on: path), "lanes layers run on the AVX2 and AVX-512 paths")
-        precondition((weightGradient == nil) == (Int(c.kind) >= LENET_LANES_AVERAGE_POOLING), "gradients for the parameters there are")
+        precondition((weightGradient == nil) == (Int(c.kind) >= LENET_LANES_AVERAGE_POOLING),
+                     "gradients for the parameters there are")
         withUnsafePointer(to: c) { layer in
             withUnsafePointer(to: inputActivation?.c ?? lenet_activation()) { q in
                 (path == .avx512 ? lenet_avx512_lanes_backward : lenet_avx2_lanes_backward)(
@@ -118,12 +119,15 @@ public func toLanes(
     precondition(LanesLayer.runs(on: path), "the lanes layout is the AVX2 and AVX-512 paths'")
     precondition((activated == nil) == (activation == nil), "y with its activation")
     withUnsafePointer(to: activation?.c ?? lenet_activation()) { q in
-        (path == .avx512 ? lenet_avx512_to_lanes : lenet_avx2_to_lanes)(batch, size, samples, activated, activation == nil ? nil : q, lanes)
+        let run = path == .avx512 ? lenet_avx512_to_lanes : lenet_avx2_to_lanes
+        run(batch, size, samples, activated, activation == nil ? nil : q, lanes)
     }
 }
 
 /// The lanes layout back into samples [batch, size].
-public func fromLanes(batch: Int, size: Int, lanes: UnsafePointer<Float>, samples: UnsafeMutablePointer<Float>, path: KernelPath = .best) {
+public func fromLanes(
+    batch: Int, size: Int, lanes: UnsafePointer<Float>, samples: UnsafeMutablePointer<Float>, path: KernelPath = .best
+) {
     precondition(LanesLayer.runs(on: path), "the lanes layout is the AVX2 and AVX-512 paths'")
     (path == .avx512 ? lenet_avx512_from_lanes : lenet_avx2_from_lanes)(batch, size, lanes, samples)
 }
