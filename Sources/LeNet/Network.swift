@@ -33,6 +33,9 @@ public final class Network<S: NetworkScalar> {
     /// when the first layer cannot; layers `0 ..< lanesEnd`.
     private let lanesStages: [(layer: Int, output: Int)]
     private var lanesEnd: Int { lanesStages.last.map { $0.output + 1 } ?? 0 }
+    /// Where the front's maps are in a chunk's lanes buffer (``threadLanesBuffer(count:)``), in
+    /// floats per sample: the input at 0, stage outputs and their gradients by layer.
+    private let lanesLayout: (outputs: [Int?], gradients: [Int?], perSample: Int)
     /// Whether batches run the front in lanes when the kernel path has them (the tests compare
     /// the two ways; it needs ``fusesActivations``).
     var runsFrontInLanes = true
@@ -51,12 +54,6 @@ public final class Network<S: NetworkScalar> {
     /// dE/d(parameters) of chunks 1..<chunks (chunk 0 adds straight into the caller's buffer).
     private var chunkGradients: UnsafeMutablePointer<S>?    // [chunks - 1, parameterCount]
     private var lastInput: UnsafePointer<S>?
-    /// The front's input and each stage's output and gradient in the lanes layout, indexed by
-    /// layer (nil where no stage writes): chunk `c` starting at sample `start` at sample
-    /// ``lanesStart(chunk:start:)``, so that every chunk's groups start 64-byte aligned.
-    private var lanesInput: UnsafeMutablePointer<Float>?
-    private var lanesOutputs: [UnsafeMutablePointer<Float>?] = []
-    private var lanesGradients: [UnsafeMutablePointer<Float>?] = []
 
     /// When set, every layer's forward and backward time is added to it (``Benchmark``), and
     /// batches run on one thread so the times add up; nil, the default, reads no clocks.
@@ -113,6 +110,12 @@ public final class Network<S: NetworkScalar> {
             l = output + 1
         }
         lanesStages = stages
+        // The front's maps in the thread's lanes buffer: the input, then each stage's output,
+        // then its gradient, in floats per sample of a batch padded to 16.
+        var offset = sizes[0], outputs = [Int?](repeating: nil, count: layers.count), gradients = outputs
+        for (_, output) in stages { outputs[output] = offset; offset += sizes[output + 1] }
+        for (_, output) in stages { gradients[output] = offset; offset += sizes[output + 1] }
+        lanesLayout = (outputs, gradients, offset)
         precondition(values.count == offsets.last!, "\(architecture.name) has \(offsets.last!) parameters, not \(values.count)")
         storage = .allocate(capacity: values.count)
         _ = storage.initialize(from: values)
@@ -138,10 +141,6 @@ public final class Network<S: NetworkScalar> {
 
     private func release() {
         for p in outputs + gradients { p.deallocate() }
-        for p in [lanesInput] + lanesOutputs + lanesGradients { p?.deallocate() }
-        lanesInput = nil
-        lanesOutputs = []
-        lanesGradients = []
         lossGradient?.deallocate()
         chunkGradients?.deallocate()
         lossGradient = nil
@@ -162,22 +161,15 @@ public final class Network<S: NetworkScalar> {
         lossGradient = .allocate(capacity: classes * batch)
         chunkGradients = .allocate(capacity: (Self.chunks - 1) * parameterCount)
         capacity = batch
-        guard !lanesStages.isEmpty else { return }
-        // Chunk regions (see lanesStart) end before the next one's start and at most this far.
-        let samples = (batch + 15) / 16 * 16 + 16 * Self.chunkCount(batch: batch)
-        func lanes(_ size: Int) -> UnsafeMutablePointer<Float> {
-            UnsafeMutableRawPointer.allocate(byteCount: lanesCount(batch: samples, size: size) * 4, alignment: 64)
-                .bindMemory(to: Float.self, capacity: lanesCount(batch: samples, size: size))
-        }
-        lanesInput = lanes(sizes[0])
-        let written = Set(lanesStages.map(\.output))
-        lanesOutputs = layers.indices.map { written.contains($0) ? lanes(sizes[$0 + 1]) : nil }
-        lanesGradients = layers.indices.map { written.contains($0) ? lanes(sizes[$0 + 1]) : nil }
     }
 
-    /// Where chunk `chunk`, starting at sample `start`, starts in the lanes buffers, in samples: a
-    /// multiple of 16 at least as far as the chunks before it, whose groups are padded to 16.
-    private func lanesStart(chunk: Int, start: Int) -> Int { ((start + 15) / 16 + chunk) * 16 }
+    /// This thread's lanes buffer for a chunk of `count` samples and the padded sample count its
+    /// per-sample offsets scale by: the same memory for the chunk's forward and its backward,
+    /// which run on one thread (a chunk's job), and reused by the thread's next chunk.
+    private func lanesBuffer(count: Int) -> (base: UnsafeMutablePointer<Float>, padded: Int) {
+        let padded = lanesCount(batch: count, size: 1)
+        return (threadLanesBuffer(count: padded * lanesLayout.perSample), padded)
+    }
 
     /// Whether `count` samples run the front in lanes.
     private func runsFrontInLanes(count: Int) -> Bool {
@@ -211,7 +203,7 @@ public final class Network<S: NetworkScalar> {
         reserve(batch: batch)
         lastInput = input
         frontRanInLanes = runsFrontInLanes(count: batch)
-        forEachChunk(batch: batch) { c, start, count in forward(chunk: c, start: start, count: count, inLanes: frontRanInLanes) }
+        forEachChunk(batch: batch) { _, start, count in forward(start: start, count: count, inLanes: frontRanInLanes) }
         return UnsafeBufferPointer(start: outputs[layers.count - 1], count: classes * batch)
     }
 
@@ -222,18 +214,18 @@ public final class Network<S: NetworkScalar> {
     /// it computes nothing of its own).
     public func isFused(_ l: Int) -> Bool { l > 0 && activation(fusedInto: l - 1) != nil }
 
-    /// Samples `start ..< start + count` of the batch `lastInput` holds (chunk `chunk`), through
-    /// every layer; `inLanes`: the front in lanes, its last output written in the samples' layout.
-    private func forward(chunk: Int, start: Int, count: Int, inLanes: Bool) {
+    /// Samples `start ..< start + count` of the batch `lastInput` holds, through every layer;
+    /// `inLanes`: the front in lanes, its last output written in the samples' layout.
+    private func forward(start: Int, count: Int, inLanes: Bool) {
         var x = lastInput! + start * sizes[0]
         var l = 0
         if inLanes {
-            let at = lanesStart(chunk: chunk, start: start)
-            var xl = UnsafePointer(lanesInput! + at * sizes[0])
+            let (base, padded) = lanesBuffer(count: count)
+            var xl = UnsafePointer(base)
             for (layer, output) in lanesStages {
-                let n = sizes[output + 1], y = lanesOutputs[output]! + at * n
+                let n = sizes[output + 1], y = base + padded * lanesLayout.outputs[output]!
                 timed(layer, backward: false) {
-                    if layer == 0 { toLanes(batch: count, size: sizes[0], samples: floats(x), lanes: lanesInput! + at * sizes[0]) }
+                    if layer == 0 { toLanes(batch: count, size: sizes[0], samples: floats(x), lanes: base) }
                     layers[layer].withLanesLayer(parameters: parameters(of: layer), activation: activation(fusedInto: layer)) {
                         lanes, _ in lanes.forward(batch: count, input: xl, output: y)
                     }
@@ -288,7 +280,7 @@ public final class Network<S: NetworkScalar> {
         step: OnlineStep<S>? = nil
     ) -> BatchResult {
         precondition(step.map { _ in batch == 1 } ?? true, "the fused online step takes one sample")
-        return runChunks(inputs: inputs, batch: batch, into: gradient, frontInLanes: step == nil) { chunk, start, count, into in
+        return runChunks(inputs: inputs, batch: batch, into: gradient, frontInLanes: step == nil) { start, count, into in
             let k = classes, out = outputs[layers.count - 1], last = gradients[layers.count - 1]
             var result = BatchResult(loss: 0, correct: 0)
             for b in start..<start + count {
@@ -296,7 +288,7 @@ public final class Network<S: NetworkScalar> {
                 result.loss += Double(loss.evaluate(output: y, classes: k, label: label, gradient: last + b * k))
                 if loss.predict(y, classes: k) == label { result.correct += 1 }
             }
-            propagate(chunk: chunk, start: start, count: count, into: into, curvature: false, step: step)
+            propagate(start: start, count: count, into: into, curvature: false, step: step)
             return result
         }
     }
@@ -305,14 +297,14 @@ public final class Network<S: NetworkScalar> {
     func runCurvature(
         inputs: UnsafePointer<S>, labels: UnsafePointer<UInt8>, batch: Int, into curvature: UnsafeMutablePointer<S>
     ) {
-        _ = runChunks(inputs: inputs, batch: batch, into: curvature, frontInLanes: false) { chunk, start, count, into in
+        _ = runChunks(inputs: inputs, batch: batch, into: curvature, frontInLanes: false) { start, count, into in
             let k = classes, out = outputs[layers.count - 1], last = gradients[layers.count - 1]
             for b in start..<start + count {
                 let y = out + b * k, label = Int(labels[b])
                 _ = loss.evaluate(output: y, classes: k, label: label, gradient: lossGradient! + b * k)
                 loss.curvature(output: y, classes: k, label: label, into: last + b * k)
             }
-            propagate(chunk: chunk, start: start, count: count, into: into, curvature: true)
+            propagate(start: start, count: count, into: into, curvature: true)
             return BatchResult(loss: 0, correct: 0)
         }
     }
@@ -322,7 +314,7 @@ public final class Network<S: NetworkScalar> {
     /// runs there and `frontInLanes` allows (the curvature pass reads every layer's outputs).
     private func runChunks(
         inputs: UnsafePointer<S>, batch: Int, into total: UnsafeMutablePointer<S>, frontInLanes: Bool,
-        _ backward: (_ chunk: Int, _ start: Int, _ count: Int, _ into: UnsafeMutablePointer<S>) -> BatchResult
+        _ backward: (_ start: Int, _ count: Int, _ into: UnsafeMutablePointer<S>) -> BatchResult
     ) -> BatchResult {
         reserve(batch: batch)
         lastInput = inputs
@@ -332,8 +324,8 @@ public final class Network<S: NetworkScalar> {
             forEachChunk(batch: batch) { c, start, count in
                 let into = c == 0 ? total : chunkGradients! + (c - 1) * n
                 if c > 0 { into.update(repeating: 0, count: n) }
-                forward(chunk: c, start: start, count: count, inLanes: frontRanInLanes)
-                results[c] = backward(c, start, count, into)
+                forward(start: start, count: count, inLanes: frontRanInLanes)
+                results[c] = backward(start, count, into)
             }
             // The chunks' gradients added in chunk order, over slices of the parameters on every core.
             if chunks > 1 {
@@ -365,8 +357,7 @@ public final class Network<S: NetworkScalar> {
     }
 
     private func propagate(
-        chunk: Int, start: Int, count: Int, into parameterGradient: UnsafeMutablePointer<S>, curvature: Bool,
-        step: OnlineStep<S>? = nil
+        start: Int, count: Int, into parameterGradient: UnsafeMutablePointer<S>, curvature: Bool, step: OnlineStep<S>? = nil
     ) {
         let inLanes = frontRanInLanes && !curvature
         for l in stride(from: layers.count - 1, through: inLanes ? lanesEnd : 0, by: -1) {
@@ -397,17 +388,18 @@ public final class Network<S: NetworkScalar> {
                 }
             }
         }
-        if inLanes { propagateFront(chunk: chunk, start: start, count: count, into: parameterGradient) }
+        if inLanes { propagateFront(start: start, count: count, into: parameterGradient) }
     }
 
-    /// The backward of the front in lanes, from dE/dy of its last output in the samples' layout.
-    private func propagateFront(chunk: Int, start: Int, count: Int, into parameterGradient: UnsafeMutablePointer<S>) {
-        let at = lanesStart(chunk: chunk, start: start)
+    /// The backward of the front in lanes, from dE/dy of its last output in the samples' layout,
+    /// with the maps the chunk's forward left in this thread's lanes buffer.
+    private func propagateFront(start: Int, count: Int, into parameterGradient: UnsafeMutablePointer<S>) {
+        let (base, padded) = lanesBuffer(count: count)
         for (i, (layer, output)) in lanesStages.enumerated().reversed() {
             let previous = i == 0 ? nil : lanesStages[i - 1].output
-            let input = previous.map { lanesOutputs[$0]! + at * sizes[$0 + 1] } ?? lanesInput! + at * sizes[0]
-            let inputGradient = previous.map { lanesGradients[$0]! + at * sizes[$0 + 1] }
-            let y = lanesOutputs[output]! + at * sizes[output + 1], g = lanesGradients[output]! + at * sizes[output + 1]
+            let input = previous.map { base + padded * lanesLayout.outputs[$0]! } ?? base
+            let inputGradient = previous.map { base + padded * lanesLayout.gradients[$0]! }
+            let y = base + padded * lanesLayout.outputs[output]!, g = base + padded * lanesLayout.gradients[output]!
             let dp = floats(parameterGradient + parameterOffsets[layer]), f = activation(fusedInto: layer)
             let inputActivation = i == 0 ? nil : activation(fusedInto: lanesStages[i - 1].layer)
             timed(layer, backward: true) {

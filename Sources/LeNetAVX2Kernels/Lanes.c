@@ -11,35 +11,43 @@
 #if defined(__x86_64__) || defined(__i386__)
 #include "Common.h"
 
-// One growing buffer per thread, so a training step allocates nothing once warm (chunks run on
-// whatever threads Dispatch picks; each uses its own thread's buffer, freed when the thread ends).
-static pthread_key_t scratch_key;
-static pthread_once_t scratch_once = PTHREAD_ONCE_INIT;
-typedef struct { float *values; size_t capacity; } Scratch;
+// Growing buffers per thread, so a training step allocates nothing once warm (chunks run on
+// whatever threads the worker pool picks; each uses its own thread's buffers, freed when the
+// thread ends). Two per thread: the kernels' scratch, reused inside each call, and the one a
+// network holds its lanes maps in from a chunk's forward to its backward.
+enum { SCRATCH, NETWORK_LANES, BUFFERS };
+static pthread_key_t buffer_keys[BUFFERS];
+static pthread_once_t buffer_once = PTHREAD_ONCE_INIT;
+typedef struct { float *values; size_t capacity; } Buffer;
 
-static void scratch_free(void *p) {
-    Scratch *s = p;
-    free(s->values);
-    free(s);
+static void buffer_free(void *p) {
+    Buffer *b = p;
+    free(b->values);
+    free(b);
 }
-static void scratch_make_key(void) { pthread_key_create(&scratch_key, scratch_free); }
+static void buffer_make_keys(void) {
+    for (int k = 0; k < BUFFERS; k++) pthread_key_create(&buffer_keys[k], buffer_free);
+}
 
-static float *thread_scratch(size_t count) {
-    pthread_once(&scratch_once, scratch_make_key);
-    Scratch *s = pthread_getspecific(scratch_key);
-    if (s == NULL) {
-        s = calloc(1, sizeof(Scratch));
-        if (s == NULL) abort();
-        pthread_setspecific(scratch_key, s);
+static float *thread_buffer(int key, size_t count) {
+    pthread_once(&buffer_once, buffer_make_keys);
+    Buffer *b = pthread_getspecific(buffer_keys[key]);
+    if (b == NULL) {
+        b = calloc(1, sizeof(Buffer));
+        if (b == NULL) abort();
+        pthread_setspecific(buffer_keys[key], b);
     }
-    if (s->capacity < count) {
-        free(s->values);
-        s->values = aligned_alloc(64, (count * sizeof(float) + 63) / 64 * 64);
-        if (s->values == NULL) abort();
-        s->capacity = count;
+    if (b->capacity < count) {
+        free(b->values);
+        b->values = aligned_alloc(64, (count * sizeof(float) + 63) / 64 * 64);
+        if (b->values == NULL) abort();
+        b->capacity = count;
     }
-    return s->values;
+    return b->values;
 }
+
+static float *thread_scratch(size_t count) { return thread_buffer(SCRATCH, count); }
+float *lenet_thread_lanes_buffer(long count) { return thread_buffer(NETWORK_LANES, (size_t)count); }
 
 // r[0..8) <- its transpose: element (a, b) to (b, a).
 AVX2 static inline void transpose8(__m256 r[8]) {
@@ -306,6 +314,7 @@ AVX512 void lenet_avx512_lanes_backward(
     #undef BACKWARD
 }
 #else
+float *lenet_thread_lanes_buffer(long count) { return NULL; }
 void lenet_avx2_convolution_forward_batch(long inC, long outC, long inH, long inW, long k, long batch,
     const float *input, const float *weights, const float *bias, const bool *connected,
     const lenet_activation *activation, float *output) {}

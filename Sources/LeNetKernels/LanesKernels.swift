@@ -110,6 +110,12 @@ public struct LanesLayer {
 /// Floats a batch of `size` values per sample takes in the lanes layout.
 public func lanesCount(batch: Int, size: Int) -> Int { lenet_lanes_count(batch, size) }
 
+/// This thread's buffer for lanes maps, 64-byte aligned, at least `count` floats: the same
+/// memory on every call from this thread until a call asks for more (which reallocates it,
+/// contents lost). A network's chunk keeps its front's maps there from forward to backward,
+/// both on one thread, so the maps take one chunk's room per thread, not a whole batch's.
+public func threadLanesBuffer(count: Int) -> UnsafeMutablePointer<Float> { lenet_thread_lanes_buffer(count) }
+
 /// samples [batch, size] into the lanes layout. With an activation, samples is dE/dy, `activated`
 /// [batch, size] its y, and what goes into the lanes is dE/da.
 public func toLanes(

@@ -156,6 +156,11 @@ typedef struct {
 /// Floats a batch of `size` values per sample takes in the lanes layout (either width).
 long lenet_lanes_count(long batch, long size);
 
+/// This thread's buffer for a network's lanes maps, 64-byte aligned, at least `count` floats:
+/// the same memory on every call from this thread until one asks for more (then it is
+/// reallocated, contents lost). Freed when the thread ends.
+float *lenet_thread_lanes_buffer(long count);
+
 /// samples [batch, size] into lanes, and back. With an activation, samples is dE/dy and
 /// `activated` [batch, size] is y, and what goes into lanes is dE/da.
 void lenet_avx2_to_lanes(long batch, long size, const float *samples, const float *activated,
