@@ -359,7 +359,7 @@ public final class Network<S: NetworkScalar> {
     private func propagate(
         start: Int, count: Int, into parameterGradient: UnsafeMutablePointer<S>, curvature: Bool, step: OnlineStep<S>? = nil
     ) {
-        let inLanes = frontRanInLanes && !curvature
+        let inLanes = frontRanInLanes  // never after a curvature pass's forward (runCurvature)
         for l in stride(from: layers.count - 1, through: inLanes ? lanesEnd : 0, by: -1) {
             let n = sizes[l + 1], m = sizes[l]
             let input = l == 0 ? lastInput! + start * m : UnsafePointer(outputs[l - 1] + start * m)

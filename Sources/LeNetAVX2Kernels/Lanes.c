@@ -248,20 +248,36 @@ static long lanes_output_size(const lenet_lanes_layer *layer) {
     return layer->outC * (layer->inH - layer->k + 1) * (layer->inW - layer->k + 1);
 }
 
+// Each entry point's call for one group starting at sample b with `count` samples, in L lanes;
+// the AVX2 ones run groups of 8, the AVX-512 ones groups of 16 with a last group of 8 or fewer
+// in 8 lanes, as the batch convolutions do.
+#define GROUPS_8(batch, CALL)                                 \
+    for (long b = 0; b < (batch); b += 8) {                   \
+        const long count = (batch) - b < 8 ? (batch) - b : 8; \
+        CALL(8);                                              \
+    }
+#define GROUPS_16(batch, CALL)                                  \
+    for (long b = 0; b < (batch); b += 16) {                    \
+        const long count = (batch) - b < 16 ? (batch) - b : 16; \
+        if (count > 8) { CALL(16); } else { CALL(8); }          \
+    }
+#define TO(L) to_lanes_##L(samples + b * size, activated ? activated + b * size : NULL, activation, count, size, lanes + b * size)
+#define FROM(L) from_lanes_##L(lanes + b * size, count, size, samples + b * size, false)
+#define FORWARD(L) layer_forward_##L(layer, input + b * inSize, output + b * outSize)
+#define BACKWARD(L) layer_backward_##L(layer, count, input + b * inSize, output + b * outSize, outputGradient + b * outSize, \
+                                       weightGradient, biasGradient, inputActivation,                               \
+                                       inputGradient ? inputGradient + b * inSize : NULL)
+
 AVX2 void lenet_avx2_to_lanes(long batch, long size, const float *samples, const float *activated,
                               const lenet_activation *activation, float *lanes) {
-    for (long b = 0; b < batch; b += 8)
-        to_lanes_8(samples + b * size, activated ? activated + b * size : NULL, activation, batch - b < 8 ? batch - b : 8, size,
-                   lanes + b * size);
+    GROUPS_8(batch, TO)
 }
 
-AVX2 void lenet_avx2_from_lanes(long batch, long size, const float *lanes, float *samples) {
-    for (long b = 0; b < batch; b += 8) from_lanes_8(lanes + b * size, batch - b < 8 ? batch - b : 8, size, samples + b * size, false);
-}
+AVX2 void lenet_avx2_from_lanes(long batch, long size, const float *lanes, float *samples) { GROUPS_8(batch, FROM) }
 
 AVX2 void lenet_avx2_lanes_forward(const lenet_lanes_layer *layer, long batch, const float *input, float *output) {
     const long inSize = layer->inC * layer->inH * layer->inW, outSize = lanes_output_size(layer);
-    for (long b = 0; b < batch; b += 8) layer_forward_8(layer, input + b * inSize, output + b * outSize);
+    GROUPS_8(batch, FORWARD)
 }
 
 AVX2 void lenet_avx2_lanes_backward(
@@ -269,37 +285,19 @@ AVX2 void lenet_avx2_lanes_backward(
     float *weightGradient, float *biasGradient, const lenet_activation *inputActivation, float *inputGradient
 ) {
     const long inSize = layer->inC * layer->inH * layer->inW, outSize = lanes_output_size(layer);
-    for (long b = 0; b < batch; b += 8)
-        layer_backward_8(layer, batch - b < 8 ? batch - b : 8, input + b * inSize, output + b * outSize,
-                         outputGradient + b * outSize, weightGradient, biasGradient, inputActivation,
-                         inputGradient ? inputGradient + b * inSize : NULL);
+    GROUPS_8(batch, BACKWARD)
 }
-
-// Groups of 16; a last group of 8 or fewer in 8 lanes, as the batch convolutions do.
-#define GROUPS_16(batch, CALL)                                  \
-    for (long b = 0; b < (batch); b += 16) {                    \
-        const long count = (batch) - b < 16 ? (batch) - b : 16; \
-        if (count > 8) { CALL(16); } else { CALL(8); }          \
-    }
 
 AVX512 void lenet_avx512_to_lanes(long batch, long size, const float *samples, const float *activated,
                                   const lenet_activation *activation, float *lanes) {
-    #define TO(L) to_lanes_##L(samples + b * size, activated ? activated + b * size : NULL, activation, count, size, lanes + b * size)
     GROUPS_16(batch, TO)
-    #undef TO
 }
 
-AVX512 void lenet_avx512_from_lanes(long batch, long size, const float *lanes, float *samples) {
-    #define FROM(L) from_lanes_##L(lanes + b * size, count, size, samples + b * size, false)
-    GROUPS_16(batch, FROM)
-    #undef FROM
-}
+AVX512 void lenet_avx512_from_lanes(long batch, long size, const float *lanes, float *samples) { GROUPS_16(batch, FROM) }
 
 AVX512 void lenet_avx512_lanes_forward(const lenet_lanes_layer *layer, long batch, const float *input, float *output) {
     const long inSize = layer->inC * layer->inH * layer->inW, outSize = lanes_output_size(layer);
-    #define FORWARD(L) layer_forward_##L(layer, input + b * inSize, output + b * outSize)
     GROUPS_16(batch, FORWARD)
-    #undef FORWARD
 }
 
 AVX512 void lenet_avx512_lanes_backward(
@@ -307,12 +305,12 @@ AVX512 void lenet_avx512_lanes_backward(
     float *weightGradient, float *biasGradient, const lenet_activation *inputActivation, float *inputGradient
 ) {
     const long inSize = layer->inC * layer->inH * layer->inW, outSize = lanes_output_size(layer);
-    #define BACKWARD(L) layer_backward_##L(layer, count, input + b * inSize, output + b * outSize, outputGradient + b * outSize, \
-                                           weightGradient, biasGradient, inputActivation,                               \
-                                           inputGradient ? inputGradient + b * inSize : NULL)
     GROUPS_16(batch, BACKWARD)
-    #undef BACKWARD
 }
+#undef TO
+#undef FROM
+#undef FORWARD
+#undef BACKWARD
 #else
 float *lenet_thread_lanes_buffer(long count) { return NULL; }
 void lenet_avx2_convolution_forward_batch(long inC, long outC, long inH, long inW, long k, long batch,

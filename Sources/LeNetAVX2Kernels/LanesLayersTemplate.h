@@ -23,10 +23,10 @@ TARGET static void NAME(pool_forward)(const lenet_lanes_layer *layer, const floa
         for (long y = 0; y < oh; y++) {
             for (long x = 0; x < ow; x++) {
                 QUAD(in, layer->inH, W, c, y, x)
-                VEC v;
-                if (layer->kind == LENET_LANES_MAX_POOLING) v = vmax(vmax(a, b), vmax(cc, d));
-                else if (layer->kind == LENET_LANES_AVERAGE_POOLING) v = vmul(vadd(vadd(vadd(a, b), cc), d), w);
-                else v = vadd(vmul(w, vadd(vadd(vadd(a, b), cc), d)), bias);
+                const VEC s = vadd(vadd(vadd(a, b), cc), d);
+                const VEC v = layer->kind == LENET_LANES_MAX_POOLING ? vmax(vmax(a, b), vmax(cc, d))
+                            : layer->kind == LENET_LANES_AVERAGE_POOLING ? vmul(s, w)
+                            : vadd(vmul(w, s), bias);
                 vstore(out + ((c * oh + y) * ow + x) * LANES, f ? vactivate(v, f) : v);
             }
         }
@@ -115,7 +115,7 @@ TARGET static void NAME(pool_backward)(const lenet_lanes_layer *layer, long coun
     }
 }
 
-// One group of `count` samples forward.
+// One group forward.
 TARGET static void NAME(layer_forward)(const lenet_lanes_layer *layer, const float *in, float *out) {
     if (layer->kind == LENET_LANES_CONVOLUTION)
         NAME(forward_lanes)(layer->inC, layer->outC, layer->inH, layer->inW, layer->k, in, layer->weights, layer->bias,

@@ -280,9 +280,9 @@ func lanesForward(
     output: UnsafeMutablePointer<Float>, path: KernelPath
 ) {
     let run = path == .avx512 ? lenet_avx512_convolution_forward_batch : lenet_avx2_convolution_forward_batch
-    withUnsafePointer(to: activation?.c ?? lenet_activation()) { q in
+    activation.withCPointer { q in
         run(s.inputChannels, s.outputChannels, s.inputHeight, s.inputWidth, s.kernelSize, batch, input, weights, bias,
-            connected, activation == nil ? nil : q, output)
+            connected, q, output)
     }
 }
 
@@ -358,9 +358,9 @@ func lanesBackward(
     inputGradient: UnsafeMutablePointer<Float>?, path: KernelPath
 ) {
     let run = path == .avx512 ? lenet_avx512_convolution_backward_batch : lenet_avx2_convolution_backward_batch
-    withUnsafePointer(to: activation?.c ?? lenet_activation()) { q in
+    activation.withCPointer { q in
         run(s.inputChannels, s.outputChannels, s.inputHeight, s.inputWidth, s.kernelSize, batch, input, weights,
-            connected, outputGradient, activated, activation == nil ? nil : q, weightGradient, biasGradient, inputGradient)
+            connected, outputGradient, activated, q, weightGradient, biasGradient, inputGradient)
     }
 }
 

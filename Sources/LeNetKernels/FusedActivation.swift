@@ -47,3 +47,13 @@ public struct FusedActivation: Sendable, Hashable {
         }
     }
 }
+
+extension Optional where Wrapped == FusedActivation {
+    /// `body` with the activation as the C kernels take it: its `lenet_activation`, or NULL for none.
+    @inlinable func withCPointer<R>(_ body: (UnsafePointer<lenet_activation>?) -> R) -> R {
+        switch self {
+        case .some(let f): withUnsafePointer(to: f.c) { body($0) }
+        case .none: body(nil)
+        }
+    }
+}

@@ -98,10 +98,9 @@ public struct LanesLayer {
         precondition((weightGradient == nil) == (Int(c.kind) >= LENET_LANES_AVERAGE_POOLING),
                      "gradients for the parameters there are")
         withUnsafePointer(to: c) { layer in
-            withUnsafePointer(to: inputActivation?.c ?? lenet_activation()) { q in
+            inputActivation.withCPointer { q in
                 (path == .avx512 ? lenet_avx512_lanes_backward : lenet_avx2_lanes_backward)(
-                    layer, batch, input, output, outputGradient, weightGradient, biasGradient, inputActivation == nil ? nil : q,
-                    inputGradient)
+                    layer, batch, input, output, outputGradient, weightGradient, biasGradient, q, inputGradient)
             }
         }
     }
@@ -124,9 +123,8 @@ public func toLanes(
 ) {
     precondition(LanesLayer.runs(on: path), "the lanes layout is the AVX2 and AVX-512 paths'")
     precondition((activated == nil) == (activation == nil), "y with its activation")
-    withUnsafePointer(to: activation?.c ?? lenet_activation()) { q in
-        let run = path == .avx512 ? lenet_avx512_to_lanes : lenet_avx2_to_lanes
-        run(batch, size, samples, activated, activation == nil ? nil : q, lanes)
+    activation.withCPointer { q in
+        (path == .avx512 ? lenet_avx512_to_lanes : lenet_avx2_to_lanes)(batch, size, samples, activated, q, lanes)
     }
 }
 

@@ -163,8 +163,8 @@ func avx2SubsamplingBackward(
     inputGradient: UnsafeMutablePointer<Float>?
 ) {
     precondition((height / 2) * (width / 2) <= 4096, "the AVX2 kernel keeps a plane's sums on the stack")
-    withUnsafePointer(to: activation?.c ?? lenet_activation()) { q in
+    activation.withCPointer { q in
         lenet_avx2_subsampling_backward(planes, channels, height, width, input, coefficients, outputGradient, activated,
-                                        activation == nil ? nil : q, squared, coefficientGradient, biasGradient, inputGradient)
+                                        q, squared, coefficientGradient, biasGradient, inputGradient)
     }
 }

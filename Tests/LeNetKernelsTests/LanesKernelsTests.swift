@@ -8,31 +8,19 @@ import LeNetKernels
     static let lanesPaths = paths.filter(LanesLayer.runs(on:))
     static let batches = [5, 8, 13, 21, 40]
 
-    /// samples -> lanes -> samples, through buffers pre-filled with NaN.
-    static func roundTrip(_ values: [Float], batch: Int, size: Int, path: KernelPath) -> [Float] {
-        var lanes = [Float](repeating: .nan, count: lanesCount(batch: batch, size: size) + 16)
-        return lanes.withUnsafeMutableBufferPointer { l in
-            // The kernels load lanes with aligned instructions: start at a 64-byte boundary.
-            let base = UnsafeMutableRawPointer(l.baseAddress!).alignedUp(toMultipleOf: 64).assumingMemoryBound(to: Float.self)
-            toLanes(batch: batch, size: size, samples: values, lanes: base, path: path)
-            var back = [Float](repeating: .nan, count: batch * size)
-            fromLanes(batch: batch, size: size, lanes: base, samples: &back, path: path)
-            return back
-        }
-    }
-
     @Test(arguments: lanesPaths) func samplesComeBackFromTheLanesLayout(path: KernelPath) {
         var noise = Noise(state: 21)
         for batch in Self.batches + [1, 16, 17] {
             for size in [1, 7, 8, 25, 196] {
                 let x = noise.values(batch * size)
-                #expect(Self.roundTrip(x, batch: batch, size: size, path: path).map(\.bitPattern) == x.map(\.bitPattern),
-                        "batch \(batch) size \(size)")
+                let back = Lanes(batch: batch, size: size, samples: x, path: path).samples(path: path)
+                #expect(back.map(\.bitPattern) == x.map(\.bitPattern), "batch \(batch) size \(size)")
             }
         }
     }
 
-    /// A buffer in the lanes layout, 64-byte aligned, for a test's lifetime.
+    /// A buffer in the lanes layout, 64-byte aligned (the kernels load it with aligned
+    /// instructions), pre-filled with NaN, for a test's lifetime.
     final class Lanes {
         let pointer: UnsafeMutablePointer<Float>
         let batch: Int, size: Int
