@@ -39,16 +39,15 @@ TARGET static void NAME(matrix_forward)(
     long rows, long columns, long batch,
     const float *weights, const float *bias, const float *input, float *output
 ) {
-    for (long b0 = 0; b0 < batch; b0 += FORWARD_B) {
-        const long B = batch - b0 >= FORWARD_B ? FORWARD_B : batch - b0;
-        long r0 = 0;
-        #define T4(BB) NAME(forward_tile)(4, BB, r0, b0, rows, columns, weights, bias, input, output)
-        #define T1(BB) NAME(forward_tile)(1, BB, r0, b0, rows, columns, weights, bias, input, output)
-        for (; r0 + 4 <= rows; r0 += 4) { SWITCH_COUNT(B, FORWARD_B, T4) }
-        for (; r0 < rows; r0++) { SWITCH_COUNT(B, FORWARD_B, T1) }
-        #undef T4
-        #undef T1
-    }
+    long r0 = 0;
+    #define T4(BB) NAME(forward_tile)(4, BB, r0, b0, rows, columns, weights, bias, input, output)
+    #define T1(BB) NAME(forward_tile)(1, BB, r0, b0, rows, columns, weights, bias, input, output)
+    for (; r0 + 4 <= rows; r0 += 4)
+        for (long b0 = 0; b0 < batch; b0 += FORWARD_B) { const long B = batch - b0 >= FORWARD_B ? FORWARD_B : batch - b0; SWITCH_COUNT(B, FORWARD_B, T4) }
+    for (; r0 < rows; r0++)
+        for (long b0 = 0; b0 < batch; b0 += FORWARD_B) { const long B = batch - b0 >= FORWARD_B ? FORWARD_B : batch - b0; SWITCH_COUNT(B, FORWARD_B, T1) }
+    #undef T4
+    #undef T1
 }
 
 // C[m0.., n0..] += sum_k A(m, k) * Bm[k, n] for M rows and V vectors of LANES columns: M * V
@@ -76,30 +75,31 @@ TARGET static void NAME(multiply_accumulate)(
     long M, long N, long K, const float *a, long strideM, long strideK, const float *b, float *c
 ) {
     const long vectors = N / LANES;
-    for (long m0 = 0; m0 < M; m0 += ACCUMULATE_M) {
-        const long rowsLeft = M - m0 >= ACCUMULATE_M ? ACCUMULATE_M : M - m0;
-        long v = 0;
-        #define T4(RR) NAME(accumulate_tile)(RR, 4, m0, LANES * v, N, K, a, strideM, strideK, b, c)
-        #define T1(RR) NAME(accumulate_tile)(RR, 1, m0, LANES * v, N, K, a, strideM, strideK, b, c)
-        for (; v + 4 <= vectors; v += 4) { SWITCH_COUNT(rowsLeft, ACCUMULATE_M, T4) }
-        for (; v < vectors; v++) { SWITCH_COUNT(rowsLeft, ACCUMULATE_M, T1) }
-        #undef T4
-        #undef T1
-        long tail = LANES * vectors;
+    long v = 0;
+    #define T4(RR) NAME(accumulate_tile)(RR, 4, m0, LANES * v, N, K, a, strideM, strideK, b, c)
+    #define T1(RR) NAME(accumulate_tile)(RR, 1, m0, LANES * v, N, K, a, strideM, strideK, b, c)
+    #define ROWS_LEFT (M - m0 >= ACCUMULATE_M ? ACCUMULATE_M : M - m0)
+    for (; v + 4 <= vectors; v += 4)
+        for (long m0 = 0; m0 < M; m0 += ACCUMULATE_M) { SWITCH_COUNT(ROWS_LEFT, ACCUMULATE_M, T4) }
+    for (; v < vectors; v++)
+        for (long m0 = 0; m0 < M; m0 += ACCUMULATE_M) { SWITCH_COUNT(ROWS_LEFT, ACCUMULATE_M, T1) }
+    #undef T4
+    #undef T1
+    #undef ROWS_LEFT
+    long tail = LANES * vectors;
 #if LANES == 16
-        // Eight more columns in 8-lane vectors (F6's 120 are 7 x 16 + 8), a row at a time.
-        if (N - tail >= 8) {
-            for (long m = m0; m < m0 + rowsLeft; m++) accumulate_tile_8(1, 1, m, tail, N, K, a, strideM, strideK, b, c);
-            tail += 8;
-        }
+    // Eight more columns in 8-lane vectors (F6's 120 are 7 x 16 + 8), a row at a time.
+    if (N - tail >= 8) {
+        for (long m = 0; m < M; m++) accumulate_tile_8(1, 1, m, tail, N, K, a, strideM, strideK, b, c);
+        tail += 8;
+    }
 #endif
-        // Columns past the last whole vector, one at a time.
-        for (long m = m0; m < m0 + rowsLeft; m++) {
-            for (long n = tail; n < N; n++) {
-                float sum = c[m * N + n];
-                for (long k = 0; k < K; k++) sum += a[m * strideM + k * strideK] * b[k * N + n];
-                c[m * N + n] = sum;
-            }
+    // Columns past the last whole vector, one at a time.
+    for (long m = 0; m < M; m++) {
+        for (long n = tail; n < N; n++) {
+            float sum = c[m * N + n];
+            for (long k = 0; k < K; k++) sum += a[m * strideM + k * strideK] * b[k * N + n];
+            c[m * N + n] = sum;
         }
     }
 }
