@@ -31,17 +31,23 @@ public struct RBFOutput: LayerDescription {
         for (i, value) in Self.prototypes.enumerated() { p[i] = value }
     }
 
+    /// The ten distances side by side in one vector (the prototypes transposed, lanes 10-15
+    /// unused): each lane sums its prototype's terms in j order as a scalar loop would, so the
+    /// bits are the scalar sums', without ten dependent chains of 84 adds one after another.
     func forward<S: NetworkScalar>(parameters: UnsafePointer<S>, input: UnsafePointer<S>, output: UnsafeMutablePointer<S>, batch: Int) {
-        for b in 0..<batch {
-            let x = input + b * inputs
-            for i in 0..<outputs {
-                let w = parameters + i * inputs
-                var sum = S.zero
+        withUnsafeTemporaryAllocation(of: SIMD16<S>.self, capacity: inputs) { columns in
+            let lanes = UnsafeMutableRawPointer(columns.baseAddress!).assumingMemoryBound(to: S.self)  // [inputs, 16]
+            for j in 0..<inputs {
+                for i in 0..<16 { lanes[j * 16 + i] = i < outputs ? parameters[i * inputs + j] : 0 }
+            }
+            for b in 0..<batch {
+                let x = input + b * inputs
+                var sum = SIMD16<S>.zero
                 for j in 0..<inputs {
-                    let d = x[j] - w[j]
+                    let d = SIMD16(repeating: x[j]) - columns[j]
                     sum += d * d
                 }
-                output[b * outputs + i] = sum
+                for i in 0..<outputs { output[b * outputs + i] = sum[i] }
             }
         }
     }

@@ -48,6 +48,30 @@ import Testing
         #expect(Set(RBFOutput.bitmaps).count == 10, "ten different bitmaps")
     }
 
+    /// The forward sums the ten distances in one vector; each must be the plain loop's sum, bit
+    /// for bit, in Float (as training runs) at a batch of several samples.
+    @Test func forwardEqualsThePlainSumsBitForBit() {
+        var rng = SplitMix64(seed: 5)
+        let p = RBFOutput.prototypes.map(Float.init), batch = 7
+        let x = (0..<batch * 84).map { _ in Float(rng.uniform(1.7)) }
+        var y = [Float](repeating: .nan, count: batch * 10)
+        p.withUnsafeBufferPointer { p in
+            x.withUnsafeBufferPointer { x in
+                y.withUnsafeMutableBufferPointer { layer.forward(parameters: p.baseAddress!, input: x.baseAddress!, output: $0.baseAddress!, batch: batch) }
+            }
+        }
+        for b in 0..<batch {
+            for i in 0..<10 {
+                var sum: Float = 0
+                for j in 0..<84 {
+                    let d = x[b * 84 + j] - p[i * 84 + j]
+                    sum += d * d
+                }
+                #expect(y[b * 10 + i].bitPattern == sum.bitPattern, "sample \(b), prototype \(i)")
+            }
+        }
+    }
+
     @Test func penaltyIsSquaredDistanceToThePrototype() {
         let y = GradientCheck.forward(layer, RBFOutput.prototypes, Array(RBFOutput.prototypes[3 * 84..<4 * 84]), batch: 1)
         #expect(y[3] == 0)
