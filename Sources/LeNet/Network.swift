@@ -52,7 +52,11 @@ public final class Network<S: NetworkScalar> {
     private var gradients: [UnsafeMutablePointer<S>] = []   // dE/d(output of layer), same shapes
     private var lossGradient: UnsafeMutablePointer<S>?      // [batch, classes], for the curvature pass
     /// dE/d(parameters) of chunks 1..<chunks (chunk 0 adds straight into the caller's buffer).
+    /// Zero between batches: whoever adds them into the total clears them in the same pass.
     private var chunkGradients: UnsafeMutablePointer<S>?    // [chunks - 1, parameterCount]
+    /// Chunks of the last batch whose gradients still wait in `chunkGradients` (see
+    /// ``runGradient(inputs:labels:batch:into:step:deferringChunkSum:)``); 0 when none do.
+    private var pendingChunks = 0
     private var lastInput: UnsafePointer<S>?
 
     /// When set, every layer's forward and backward time is added to it (``Benchmark``), and
@@ -160,6 +164,7 @@ public final class Network<S: NetworkScalar> {
         }
         lossGradient = .allocate(capacity: classes * batch)
         chunkGradients = .allocate(capacity: (Self.chunks - 1) * parameterCount)
+        chunkGradients!.initialize(repeating: 0, count: (Self.chunks - 1) * parameterCount)
         capacity = batch
     }
 
@@ -274,13 +279,16 @@ public final class Network<S: NetworkScalar> {
 
     /// ``accumulateGradient(inputs:labels:batch:into:)`` for any scalar (the Double gradient checks
     /// use it). With `step` (one sample), the layers that can apply online SDLM's step to their
-    /// own parameters inside backward do, and add nothing to `gradient`.
+    /// own parameters inside backward do, and add nothing to `gradient`. With `deferringChunkSum`
+    /// the chunks after the first leave their gradients for the optimizer's step to add in (see
+    /// ``sumChunkGradients(into:parts:then:)``), so the total is not written and read back.
     func runGradient(
         inputs: UnsafePointer<S>, labels: UnsafePointer<UInt8>, batch: Int, into gradient: UnsafeMutablePointer<S>,
-        step: OnlineStep<S>? = nil
+        step: OnlineStep<S>? = nil, deferringChunkSum: Bool = false
     ) -> BatchResult {
         precondition(step.map { _ in batch == 1 } ?? true, "the fused online step takes one sample")
-        return runChunks(inputs: inputs, batch: batch, into: gradient, frontInLanes: step == nil) { start, count, into in
+        return runChunks(inputs: inputs, batch: batch, into: gradient, frontInLanes: step == nil,
+                         deferringChunkSum: deferringChunkSum) { start, count, into in
             let k = classes, out = outputs[layers.count - 1], last = gradients[layers.count - 1]
             var result = BatchResult(loss: 0, correct: 0)
             for b in start..<start + count {
@@ -310,40 +318,55 @@ public final class Network<S: NetworkScalar> {
     }
 
     /// Forward and `backward` for every chunk, each into its own gradient buffer (chunk 0 into
-    /// `total`), then the buffers added to `total` in chunk order; the front in lanes where it
-    /// runs there and `frontInLanes` allows (the curvature pass reads every layer's outputs).
+    /// `total`), then (unless deferred) the buffers added to `total` in chunk order; the front
+    /// in lanes where it runs there and `frontInLanes` allows (the curvature pass reads every
+    /// layer's outputs).
     private func runChunks(
         inputs: UnsafePointer<S>, batch: Int, into total: UnsafeMutablePointer<S>, frontInLanes: Bool,
+        deferringChunkSum: Bool = false,
         _ backward: (_ start: Int, _ count: Int, _ into: UnsafeMutablePointer<S>) -> BatchResult
     ) -> BatchResult {
+        precondition(pendingChunks == 0, "the last batch's chunk gradients were never added to its total")
         reserve(batch: batch)
         lastInput = inputs
         frontRanInLanes = frontInLanes && runsFrontInLanes(count: batch)
         let chunks = chunkCount(batch: batch), n = parameterCount
         return withUnsafeTemporaryAllocation(of: BatchResult.self, capacity: chunks) { results in
             forEachChunk(batch: batch) { c, start, count in
-                let into = c == 0 ? total : chunkGradients! + (c - 1) * n
-                if c > 0 { into.update(repeating: 0, count: n) }
+                let into = c == 0 ? total : chunkGradients! + (c - 1) * n  // zero (see chunkGradients)
                 forward(start: start, count: count, inLanes: frontRanInLanes)
                 results[c] = backward(start, count, into)
             }
-            // The chunks' gradients added in chunk order, over slices of the parameters on every core.
-            if chunks > 1 {
-                let slices = Self.chunks, buffers = chunkGradients!  // each slice its own parameters
-                parallelFor(slices) { s in
-                    let range = n * s / slices ..< n * (s + 1) / slices
-                    for c in 1..<chunks {
-                        let g = buffers + (c - 1) * n
-                        for i in range { total[i] += g[i] }
-                    }
-                }
-            }
+            pendingChunks = chunks > 1 ? chunks : 0
+            if pendingChunks > 0 && !deferringChunkSum { sumChunkGradients(into: total, parts: 2) { _ in } }
             var sum = BatchResult(loss: 0, correct: 0)
             for c in 0..<chunks {
                 sum.loss += results[c].loss
                 sum.correct += results[c].correct
             }
             return sum
+        }
+    }
+
+    /// Adds the gradients the last batch's chunks left (``runGradient(inputs:labels:batch:into:step:deferringChunkSum:)``)
+    /// into `total`, in chunk order, and clears them, block by block over `parts` parts of the
+    /// parameters on every core; `body(block)` follows each block's sums while they are in cache
+    /// (the optimizer's update). The bits are the same as the sum over all parameters first:
+    /// each value gets the same additions in the same order.
+    func sumChunkGradients(into total: UnsafeMutablePointer<S>, parts: Int, then body: (Range<Int>) -> Void) {
+        let n = parameterCount, chunks = pendingChunks, buffers = chunkGradients
+        pendingChunks = 0
+        parallelFor(parts) { part in
+            var block = n * part / parts
+            let end = n * (part + 1) / parts
+            while block < end {
+                let range = block ..< min(block + 2_048, end)  // 8 KB a buffer: the block stays in L1
+                for c in 1..<max(chunks, 1) {
+                    addAndClear(buffers! + (c - 1) * n + range.lowerBound, into: total + range.lowerBound, count: range.count)
+                }
+                body(range)
+                block = range.upperBound
+            }
         }
     }
 

@@ -151,8 +151,8 @@ public final class Optimizer<S: NetworkScalar> {
         gradient: UnsafeMutablePointer<S>, factor: S = 1
     ) -> Network<S>.BatchResult {
         guard settings.kind == .sdlm, batch == 1 else {
-            let result = network.runGradient(inputs: inputs, labels: labels, batch: batch, into: gradient)
-            network.withParameters { runStep($0, gradient: gradient, batch: batch, factor: factor) }
+            let result = network.runGradient(inputs: inputs, labels: labels, batch: batch, into: gradient, deferringChunkSum: true)
+            network.withParameters { runStep($0, gradient: gradient, batch: batch, factor: factor, addingChunksOf: network) }
             return result
         }
         return first.withUnsafeBufferPointer { rates in
@@ -171,8 +171,11 @@ public final class Optimizer<S: NetworkScalar> {
         }
     }
 
-    /// ``step(_:gradient:batch:factor:)`` for any scalar.
-    func runStep(_ parameters: UnsafeMutableBufferPointer<S>, gradient: UnsafeMutablePointer<S>, batch: Int, factor: S = 1) {
+    /// ``step(_:gradient:batch:factor:)`` for any scalar; with `network`, first adds the chunk
+    /// gradients its last batch left (``Network/runGradient(inputs:labels:batch:into:step:deferringChunkSum:)``)
+    /// into `gradient`, block by block just before each block's update.
+    func runStep(_ parameters: UnsafeMutableBufferPointer<S>, gradient: UnsafeMutablePointer<S>, batch: Int, factor: S = 1,
+                 addingChunksOf network: Network<S>? = nil) {
         let scale = 1 / S(batch), n = parameters.count
         if settings.kind == .adam { steps += 1 }
         // The update is elementwise, so two cores can take a part each and no result changes by a
@@ -183,6 +186,12 @@ public final class Optimizer<S: NetworkScalar> {
             second.withUnsafeMutableBufferPointer { v in
                 let update = updater(w: parameters.baseAddress!, first: m.baseAddress!, second: v.baseAddress, gradient: gradient,
                                      scale: scale, factor: factor)
+                if let network {
+                    // The sums without flushing denormals, as they always ran; the update with.
+                    return network.sumChunkGradients(into: gradient, parts: parts) { r in
+                        withDenormalsFlushedToZero { update(r.lowerBound, r.count) }
+                    }
+                }
                 parallelFor(parts) { part in
                     let start = n * part / parts
                     withDenormalsFlushedToZero { update(start, n * (part + 1) / parts - start) }

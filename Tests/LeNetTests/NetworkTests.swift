@@ -37,13 +37,14 @@ import Testing
         }
     }
 
-    /// A batch large enough to run in parallel chunks sums the same gradient, curvature, loss
-    /// and outputs as its samples one at a time, and the same bits every time.
+    /// A batch large enough to run in parallel chunks (40: two of 20) sums the same gradient,
+    /// curvature, loss and outputs as its samples one at a time, and the same bits every time.
     @Test(arguments: [Architecture.lenet5, .lenet5Modern])
     func parallelChunksEqualOneSampleAtATime(architecture: Architecture) {
         let network = Network<Float>(architecture: architecture, seed: 3)
         var rng = SplitMix64(seed: 4)
-        let batch = 19, size = network.inputShape.count, n = network.parameterCount
+        let batch = 40, size = network.inputShape.count, n = network.parameterCount
+        #expect(Network<Float>.chunkCount(batch: batch) == 2)
         let x = (0..<batch * size).map { _ in Float(rng.uniform(1)) }, labels = (0..<batch).map { UInt8($0 % 10) }
         var chunked = [Float](repeating: 0, count: n), again = chunked, single = chunked
         var curvature = chunked, singleCurvature = chunked
@@ -69,6 +70,39 @@ import Testing
         #expect(zip(chunked, single).allSatisfy { abs($0 - $1) <= 1e-5 * scale })
         #expect(zip(curvature, singleCurvature).allSatisfy { abs($0 - $1) <= 1e-5 * curvatureScale })
         #expect(abs(result.loss - loss) <= 1e-6 * abs(loss) && result.correct == correct)
+    }
+
+    /// A batch of 64 runs as four chunks of 16, each summing into its own buffer, added in chunk
+    /// order: the gradient is, bit for bit, four batches of 16 from zero added one after another;
+    /// and the same again on the next call (the chunk buffers were left clear).
+    @Test(arguments: [Architecture.lenet5, .lenet5Modern])
+    func chunksAddUpInOrderBitForBit(architecture: Architecture) {
+        let network = Network<Float>(architecture: architecture, seed: 3)
+        var rng = SplitMix64(seed: 7)
+        let batch = 64, size = network.inputShape.count, n = network.parameterCount
+        #expect(Network<Float>.chunkCount(batch: batch) == 4)
+        let x = (0..<batch * size).map { _ in Float(rng.uniform(1)) }, labels = (0..<batch).map { UInt8($0 % 10) }
+        func gradient(_ samples: Range<Int>) -> [Float] {
+            var g = [Float](repeating: 0, count: n)
+            _ = g.withUnsafeMutableBufferPointer { g in
+                x.withUnsafeBufferPointer { x in
+                    labels.withUnsafeBufferPointer { y in
+                        network.accumulateGradient(inputs: x.baseAddress! + samples.lowerBound * size, labels: y.baseAddress! + samples.lowerBound,
+                                                   batch: samples.count, into: g.baseAddress!)
+                    }
+                }
+            }
+            return g
+        }
+        var expected = gradient(0..<16)
+        for c in 1..<4 {
+            let chunk = gradient(16 * c ..< 16 * (c + 1))
+            for i in 0..<n { expected[i] += chunk[i] }
+        }
+        // Counted rather than compared as arrays: a failing == of 60,000 elements is diffed for minutes.
+        func differing(_ g: [Float]) -> Int { zip(g, expected).filter { $0.bitPattern != $1.bitPattern }.count }
+        #expect(differing(gradient(0..<batch)) == 0)
+        #expect(differing(gradient(0..<batch)) == 0, "again")
     }
 
     /// The layers that apply the activation after them (C1, S2, C3, S4 of LeNet-5; C1 and C2 of

@@ -90,6 +90,40 @@ import Testing
         #expect(g1.allSatisfy { $0 == 0 } && g2.allSatisfy { $0 == 0 }, "both leave the gradient cleared")
     }
 
+    /// A batched training step adds the chunks' gradients inside the update, block by block; it
+    /// must give the weights of accumulateGradient (which sums them first) then step, bit for
+    /// bit, for every optimizer, at batches of four, two and one chunk, step after step (so the
+    /// chunk buffers it clears are clean for the next batch).
+    @Test(arguments: OptimizerSettings.Kind.allCases)
+    func batchedTrainingStepIsGradientThenStepBitForBit(kind: OptimizerSettings.Kind) {
+        let network = Network<Float>(architecture: .lenet5, seed: 5), copy = Network<Float>(architecture: .lenet5, seed: 5)
+        var rng = SplitMix64(seed: 6)
+        let batches = [64, 40, 20, 64], size = network.inputShape.count, samples = batches.reduce(0, +)
+        let x = (0..<samples * size).map { _ in Float(rng.uniform(1)) }, labels = (0..<samples).map { UInt8($0 % 10) }
+        let settings = OptimizerSettings(kind: kind, learningRate: kind == .sdlm ? 0.0005 : nil)
+        let fused = Optimizer<Float>(settings: settings, parameterCount: network.parameterCount)
+        let unfused = Optimizer<Float>(settings: settings, parameterCount: network.parameterCount)
+        fused.beginEpoch(0, network: network, inputs: x, labels: labels, samples: 100)
+        unfused.beginEpoch(0, network: copy, inputs: x, labels: labels, samples: 100)
+        var g1 = [Float](repeating: 0, count: network.parameterCount), g2 = g1, start = 0
+        for batch in batches {
+            x.withUnsafeBufferPointer { xs in
+                labels.withUnsafeBufferPointer { ys in
+                    let a = fused.trainingStep(network, inputs: xs.baseAddress! + start * size, labels: ys.baseAddress! + start,
+                                               batch: batch, gradient: &g1)
+                    let b = copy.accumulateGradient(inputs: xs.baseAddress! + start * size, labels: ys.baseAddress! + start,
+                                                    batch: batch, into: &g2)
+                    copy.withParameters { unfused.step($0, gradient: &g2, batch: batch) }
+                    #expect(a.loss == b.loss && a.correct == b.correct, "batch of \(batch)")
+                }
+            }
+            start += batch
+        }
+        #expect(zip(network.parameters, copy.parameters).filter { $0.bitPattern != $1.bitPattern }.isEmpty)
+        #expect(network.parameters != Network<Float>(architecture: .lenet5, seed: 5).parameters, "it trained")
+        #expect(g1.allSatisfy { $0 == 0 } && g2.allSatisfy { $0 == 0 }, "both leave the gradient cleared")
+    }
+
     /// SDLM's step for each parameter is ε / (μ + h), h the curvature averaged over the samples.
     @Test func sdlmStepsFollowTheCurvature() {
         let network = Network<Double>(architecture: .mlp(hidden: [4]), seed: 1)
