@@ -37,15 +37,21 @@ import Testing
         }
     }
 
+    /// A network (seed 3) and `batch` random inputs with cycling labels, a batch that runs in `chunks` chunks.
+    private func chunkedBatch(_ architecture: Architecture, seed: UInt64, batch: Int, chunks: Int) -> (Network<Float>, [Float], [UInt8]) {
+        let network = Network<Float>(architecture: architecture, seed: 3)
+        var rng = SplitMix64(seed: seed)
+        #expect(Network<Float>.chunkCount(batch: batch) == chunks)
+        let x = (0..<batch * network.inputShape.count).map { _ in Float(rng.uniform(1)) }
+        return (network, x, (0..<batch).map { UInt8($0 % 10) })
+    }
+
     /// A batch large enough to run in parallel chunks (40: two of 20) sums the same gradient,
     /// curvature, loss and outputs as its samples one at a time, and the same bits every time.
     @Test(arguments: [Architecture.lenet5, .lenet5Modern])
     func parallelChunksEqualOneSampleAtATime(architecture: Architecture) {
-        let network = Network<Float>(architecture: architecture, seed: 3)
-        var rng = SplitMix64(seed: 4)
-        let batch = 40, size = network.inputShape.count, n = network.parameterCount
-        #expect(Network<Float>.chunkCount(batch: batch) == 2)
-        let x = (0..<batch * size).map { _ in Float(rng.uniform(1)) }, labels = (0..<batch).map { UInt8($0 % 10) }
+        let batch = 40, (network, x, labels) = chunkedBatch(architecture, seed: 4, batch: batch, chunks: 2)
+        let size = network.inputShape.count, n = network.parameterCount
         var chunked = [Float](repeating: 0, count: n), again = chunked, single = chunked
         var curvature = chunked, singleCurvature = chunked
         let result = chunked.withUnsafeMutableBufferPointer { network.accumulateGradient(inputs: x, labels: labels, batch: batch, into: $0.baseAddress!) }
@@ -77,11 +83,8 @@ import Testing
     /// and the same again on the next call (the chunk buffers were left clear).
     @Test(arguments: [Architecture.lenet5, .lenet5Modern])
     func chunksAddUpInOrderBitForBit(architecture: Architecture) {
-        let network = Network<Float>(architecture: architecture, seed: 3)
-        var rng = SplitMix64(seed: 7)
-        let batch = 64, size = network.inputShape.count, n = network.parameterCount
-        #expect(Network<Float>.chunkCount(batch: batch) == 4)
-        let x = (0..<batch * size).map { _ in Float(rng.uniform(1)) }, labels = (0..<batch).map { UInt8($0 % 10) }
+        let batch = 64, (network, x, labels) = chunkedBatch(architecture, seed: 7, batch: batch, chunks: 4)
+        let size = network.inputShape.count, n = network.parameterCount
         func gradient(_ samples: Range<Int>) -> [Float] {
             var g = [Float](repeating: 0, count: n)
             _ = g.withUnsafeMutableBufferPointer { g in
