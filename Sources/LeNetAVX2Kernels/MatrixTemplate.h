@@ -39,15 +39,18 @@ TARGET static void NAME(matrix_forward)(
     long rows, long columns, long batch,
     const float *weights, const float *bias, const float *input, float *output
 ) {
+    // A block of rows across every sample before the next block: its weights are read from L2
+    // once per call, not once per FORWARD_B samples (C5's 192 KB did not stay in L1).
     long r0 = 0;
     #define T4(BB) NAME(forward_tile)(4, BB, r0, b0, rows, columns, weights, bias, input, output)
     #define T1(BB) NAME(forward_tile)(1, BB, r0, b0, rows, columns, weights, bias, input, output)
-    for (; r0 + 4 <= rows; r0 += 4)
-        for (long b0 = 0; b0 < batch; b0 += FORWARD_B) { const long B = batch - b0 >= FORWARD_B ? FORWARD_B : batch - b0; SWITCH_COUNT(B, FORWARD_B, T4) }
-    for (; r0 < rows; r0++)
-        for (long b0 = 0; b0 < batch; b0 += FORWARD_B) { const long B = batch - b0 >= FORWARD_B ? FORWARD_B : batch - b0; SWITCH_COUNT(B, FORWARD_B, T1) }
+    #define EVERY_SAMPLE(T) \
+        for (long b0 = 0; b0 < batch; b0 += FORWARD_B) { SWITCH_COUNT(batch - b0 >= FORWARD_B ? FORWARD_B : batch - b0, FORWARD_B, T) }
+    for (; r0 + 4 <= rows; r0 += 4) EVERY_SAMPLE(T4)
+    for (; r0 < rows; r0++) EVERY_SAMPLE(T1)
     #undef T4
     #undef T1
+    #undef EVERY_SAMPLE
 }
 
 // C[m0.., n0..] += sum_k A(m, k) * Bm[k, n] for M rows and V vectors of LANES columns: M * V
@@ -74,6 +77,8 @@ TARGET INLINE void NAME(accumulate_tile)(
 TARGET static void NAME(multiply_accumulate)(
     long M, long N, long K, const float *a, long strideM, long strideK, const float *b, float *c
 ) {
+    // A panel of columns across every row of A before the next panel: for dX = G W its K x 4
+    // vectors of W (C5: 120 x 64 floats) stay in L1 for all the samples.
     const long vectors = N / LANES;
     long v = 0;
     #define T4(RR) NAME(accumulate_tile)(RR, 4, m0, LANES * v, N, K, a, strideM, strideK, b, c)
