@@ -54,9 +54,9 @@ public final class Network<S: NetworkScalar> {
     /// dE/d(parameters) of chunks 1..<chunks (chunk 0 adds straight into the caller's buffer).
     /// Zero between batches: whoever adds them into the total clears them in the same pass.
     private var chunkGradients: UnsafeMutablePointer<S>?    // [chunks - 1, parameterCount]
-    /// Chunks of the last batch whose gradients still wait in `chunkGradients` (see
-    /// ``runGradient(inputs:labels:batch:into:step:deferringChunkSum:)``); 0 when none do.
-    private var pendingChunks = 0
+    /// How many of `chunkGradients` the last batch left to add into its total (see
+    /// ``runGradient(inputs:labels:batch:into:step:deferringChunkSum:)``): its chunks but the first.
+    private var pendingChunkBuffers = 0
     private var lastInput: UnsafePointer<S>?
 
     /// When set, every layer's forward and backward time is added to it (``Benchmark``), and
@@ -326,7 +326,7 @@ public final class Network<S: NetworkScalar> {
         deferringChunkSum: Bool = false,
         _ backward: (_ start: Int, _ count: Int, _ into: UnsafeMutablePointer<S>) -> BatchResult
     ) -> BatchResult {
-        precondition(pendingChunks == 0, "the last batch's chunk gradients were never added to its total")
+        precondition(pendingChunkBuffers == 0, "the last batch's chunk gradients were never added to its total")
         reserve(batch: batch)
         lastInput = inputs
         frontRanInLanes = frontInLanes && runsFrontInLanes(count: batch)
@@ -337,8 +337,8 @@ public final class Network<S: NetworkScalar> {
                 forward(start: start, count: count, inLanes: frontRanInLanes)
                 results[c] = backward(start, count, into)
             }
-            pendingChunks = chunks > 1 ? chunks : 0
-            if pendingChunks > 0 && !deferringChunkSum { sumChunkGradients(into: total, parts: 2) { _ in } }
+            pendingChunkBuffers = chunks - 1
+            if pendingChunkBuffers > 0 && !deferringChunkSum { sumChunkGradients(into: total, parts: 2) { _ in } }
             var sum = BatchResult(loss: 0, correct: 0)
             for c in 0..<chunks {
                 sum.loss += results[c].loss
@@ -354,16 +354,14 @@ public final class Network<S: NetworkScalar> {
     /// (the optimizer's update). The bits are the same as the sum over all parameters first:
     /// each value gets the same additions in the same order.
     func sumChunkGradients(into total: UnsafeMutablePointer<S>, parts: Int, then body: (Range<Int>) -> Void) {
-        let n = parameterCount, chunks = pendingChunks, buffers = chunkGradients
-        pendingChunks = 0
+        let n = parameterCount, pending = pendingChunkBuffers, buffers = chunkGradients
+        pendingChunkBuffers = 0
         parallelFor(parts) { part in
             var block = n * part / parts
             let end = n * (part + 1) / parts
             while block < end {
                 let range = block ..< min(block + 2_048, end)  // 8 KB a buffer: the block stays in L1
-                for c in 1..<max(chunks, 1) {
-                    addAndClear(buffers! + (c - 1) * n + range.lowerBound, into: total + range.lowerBound, count: range.count)
-                }
+                for c in 0..<pending { addAndClear(buffers! + c * n + range.lowerBound, into: total + range.lowerBound, count: range.count) }
                 body(range)
                 block = range.upperBound
             }
